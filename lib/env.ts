@@ -1,0 +1,103 @@
+import { z } from 'zod';
+
+/**
+ * Every environment variable the app reads, validated once. With nothing set
+ * the app runs on embedded defaults (embedded Postgres, local storage, local
+ * sign-in, offline basemap). Secrets that are unset in development are made
+ * and kept by the start script (`lib/devSecrets.ts`), never hard-coded here.
+ */
+
+const emptyAsUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalString = z.preprocess(emptyAsUndefined, z.string().optional());
+const optionalUrl = z.preprocess(emptyAsUndefined, z.url({ message: 'expected a URL such as https://example.com' }).optional());
+const int = (def: number, min: number, max: number) =>
+  z.preprocess(emptyAsUndefined, z.coerce.number({ message: `expected a whole number from ${min} to ${max}` }).int(`expected a whole number from ${min} to ${max}`).min(min, `expected a whole number from ${min} to ${max}`).max(max, `expected a whole number from ${min} to ${max}`).default(def));
+const secret = z.preprocess(emptyAsUndefined, z.string().min(32, 'expected at least 32 characters (e.g. `openssl rand -hex 32`)').optional());
+
+export const envSchema = z
+  .object({
+    NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    PORT: int(3000, 1, 65535),
+    /** Public base URL of the app; the worker loads `${APP_URL}/renderer`. */
+    APP_URL: optionalUrl,
+
+    /** Postgres connection string (Supabase: the transaction pooler URL). Unset → embedded Postgres. */
+    DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection string')
+        .optional(),
+    ),
+    DATABASE_POOL_MAX: int(10, 1, 200),
+    /** Folder for embedded Postgres data, local exports and the offline basemap. */
+    DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
+    EMBEDDED_PG_PORT: int(54329, 1024, 65535),
+
+    CRON_SECRET: secret,
+    /** Signs local sign-in sessions (embedded default) — Supabase uses SUPABASE_JWT_SECRET. */
+    AUTH_SECRET: secret,
+    /** Signs local storage download URLs. */
+    FILE_URL_SECRET: secret,
+
+    SUPABASE_URL: optionalUrl,
+    SUPABASE_ANON_KEY: optionalString,
+    SUPABASE_SERVICE_ROLE_KEY: optionalString,
+    SUPABASE_JWT_SECRET: optionalString,
+
+    STORAGE_DRIVER: z.preprocess(emptyAsUndefined, z.enum(['local', 'supabase']).default('local')),
+    STORAGE_BUCKET: z.preprocess(emptyAsUndefined, z.string().default('exports')),
+
+    /** OpenMapTiles TileJSON URL (e.g. https://tiles.openfreemap.org/planet). Unset → offline basemap. */
+    TILEJSON_URL: optionalUrl,
+    GLYPHS_URL: optionalString,
+    /** DEM tiles for contours, `{z}/{x}/{y}` template. Unset → contours off offline. */
+    DEM_URL: optionalString,
+    DEM_ENCODING: z.preprocess(emptyAsUndefined, z.enum(['terrarium', 'mapbox']).default('terrarium')),
+
+    CHROMIUM_PATH: optionalString,
+  })
+  .superRefine((env, ctx) => {
+    if (env.STORAGE_DRIVER === 'supabase') {
+      for (const key of ['SUPABASE_URL', 'SUPABASE_SERVICE_ROLE_KEY'] as const) {
+        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when STORAGE_DRIVER=supabase' });
+      }
+    }
+    if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required in production (embedded Postgres is for development)' });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  readonly code = 'invalid_environment';
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid environment:\n' +
+        problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n') +
+        '\nFix these variables (see the README table of environment variables) and start again.',
+    );
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (result.success) return result.data;
+  throw new EnvError(
+    result.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '(environment)'), message: issue.message })),
+  );
+}
+
+let cached: Env | undefined;
+
+/** The validated environment of this process, parsed on first use. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The app's own base URL, as the worker and signed URLs need it. */
+export function appUrl(e: Env = env()): string {
+  return (e.APP_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+}

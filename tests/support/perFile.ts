@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import postgres from 'postgres';
+import { inject } from 'vitest';
+
+/**
+ * Runs before each test file: a database of its own, cloned from the
+ * migrated template, and a data folder of its own. Library code reads them
+ * from the environment exactly as the app does.
+ */
+const adminUrl = inject('pgAdminUrl');
+const name = `t_${randomBytes(6).toString('hex')}`;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`create database ${name} template carto_template`);
+await admin.end();
+
+const dataDir = path.join(inject('testDataRoot'), name);
+mkdirSync(dataDir, { recursive: true });
+
+process.env.DATABASE_URL = adminUrl.replace(/\/postgres$/, `/${name}`);
+process.env.DATA_DIR = dataDir;
+process.env.CRON_SECRET ||= randomBytes(32).toString('hex');
+process.env.AUTH_SECRET ||= randomBytes(32).toString('hex');
+process.env.FILE_URL_SECRET ||= randomBytes(32).toString('hex');
