@@ -1,6 +1,6 @@
 import 'server-only';
 import { sql } from '@/lib/db/client';
-import { migrationsVersion } from '@/lib/db/migrate';
+import { migrationsVersion } from '@/lib/db/version';
 
 export type HealthReport = {
   status: 'ok' | 'degraded';

@@ -94,8 +94,3 @@ export async function migrate(sql: Sql, dir = MIGRATIONS_DIR): Promise<MigrateRe
   }
   return { applied, version: rows.at(-1)?.version ?? 0 };
 }
-
-export async function migrationsVersion(sql: Sql): Promise<number> {
-  const [row] = await sql<{ v: number | null }[]>`select max(version) as v from public.schema_migrations`;
-  return row?.v ?? 0;
-}
