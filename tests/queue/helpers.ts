@@ -1,0 +1,32 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from '@/lib/db/client';
+import type { JwtClaims } from '@/types/auth';
+import type { ExportRequest } from '@/types/exports';
+
+/** A user in auth.users (the foreign key needs one) and the claims they would sign in with. */
+export async function createUser(): Promise<JwtClaims> {
+  const id = randomUUID();
+  await sql()`insert into auth.users (id, email) values (${id}, ${`${id}@example.test`})`;
+  return { sub: id, role: 'authenticated' };
+}
+
+export function posterRequest(overrides: Partial<ExportRequest> = {}): ExportRequest {
+  return { poster: { title: 'Three Rivers', center: [-85.63, 41.94], zoom: 13 }, format: 'png', size: 'small', ...overrides };
+}
+
+/** Makes a queued job due now, as if its backoff had passed, without sleeping through it. */
+export async function makeDue(id: string): Promise<void> {
+  await sql()`update public.export_jobs set run_at = now() where id = ${id}`;
+}
+
+/** The error a promise rejects with (fails the test if it resolves). */
+export async function rejection(p: Promise<unknown>): Promise<Error & { code?: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error & { code?: string };
+  }
+  throw new Error('expected the call to be refused, but it succeeded');
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
