@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSql, sql } from '@/lib/db/client';
 import { claimJobs, completeJob } from '@/lib/exports/workerQueue';
-import { createUser, posterRequest } from './helpers';
+import { createUser, requestJson } from './helpers';
 
 afterAll(closeSql);
 
@@ -10,7 +10,7 @@ describe('eight workers draining the queue', () => {
     const users = await Promise.all(Array.from({ length: 20 }, createUser));
     await sql()`
       insert into public.export_jobs (user_id, request, max_attempts, priority)
-      select (${users.map((u) => u.sub)}::uuid[])[1 + i % 20], ${sql().json(posterRequest())}, 3, (i % 3) - 1
+      select (${users.map((u) => u.sub)}::uuid[])[1 + i % 20], ${requestJson()}, 3, (i % 3) - 1
         from generate_series(1, 2000) i`;
 
     const claimedBy = new Map<string, string[]>();
@@ -47,13 +47,13 @@ describe('eight workers draining the queue', () => {
     const user = await createUser();
     const [low, normal, high] = await sql()<{ id: string }[]>`
       insert into public.export_jobs (user_id, request, max_attempts, priority, run_at)
-      values (${user.sub}, ${sql().json(posterRequest())}, 3, -5, now() - interval '1 hour'),
-             (${user.sub}, ${sql().json(posterRequest())}, 3, 0, now() - interval '1 minute'),
-             (${user.sub}, ${sql().json(posterRequest())}, 3, 5, now())
+      values (${user.sub}, ${requestJson()}, 3, -5, now() - interval '1 hour'),
+             (${user.sub}, ${requestJson()}, 3, 0, now() - interval '1 minute'),
+             (${user.sub}, ${requestJson()}, 3, 5, now())
       returning id`;
     const [later] = await sql()<{ id: string }[]>`
       insert into public.export_jobs (user_id, request, max_attempts, priority, run_at)
-      values (${user.sub}, ${sql().json(posterRequest())}, 3, 5, now() + interval '1 hour') returning id`;
+      values (${user.sub}, ${requestJson()}, 3, 5, now() + interval '1 hour') returning id`;
     const order = [];
     for (;;) {
       const [job] = await claimJobs('ordered', 1, 60);

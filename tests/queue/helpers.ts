@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { JSONValue } from 'postgres';
 import { sql } from '@/lib/db/client';
 import type { JwtClaims } from '@/types/auth';
 import type { ExportRequest } from '@/types/exports';
@@ -13,6 +14,9 @@ export async function createUser(): Promise<JwtClaims> {
 export function posterRequest(overrides: Partial<ExportRequest> = {}): ExportRequest {
   return { poster: { title: 'Three Rivers', center: [-85.63, 41.94], zoom: 13 }, format: 'png', size: 'small', ...overrides };
 }
+
+/** A request as a jsonb parameter, for inserting rows directly. */
+export const requestJson = (overrides: Partial<ExportRequest> = {}) => sql().json(posterRequest(overrides) as JSONValue);
 
 /** Makes a queued job due now, as if its backoff had passed, without sleeping through it. */
 export async function makeDue(id: string): Promise<void> {
