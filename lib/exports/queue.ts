@@ -121,7 +121,8 @@ export async function recordDownload(claims: JwtClaims, id: string): Promise<Dow
   );
 }
 
-// The cursor carries created_at as Postgres text (microseconds), which a JS Date would round to milliseconds.
+// The cursor carries created_at as Postgres text (microseconds), which a JS Date would round to
+// milliseconds; it goes back as text too, since postgres.js would pass a timestamptz parameter through a Date.
 function encodeCursor(sortKey: string, id: string): string {
   return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
 }
@@ -151,7 +152,7 @@ export async function listExports(claims: JwtClaims, query: ExportListQuery = {}
           from public.export_jobs
          where user_id = ${claims.sub}
            ${status ? tx`and status = ${status}` : tx``}
-           ${after ? tx`and (created_at, id) < (${after[0]}::timestamptz, ${after[1]}::uuid)` : tx``}
+           ${after ? tx`and (created_at, id) < (${after[0]}::text::timestamptz, ${after[1]}::uuid)` : tx``}
          order by created_at desc, id desc
          limit ${limit + 1}`;
       const page = rows.slice(0, limit);
