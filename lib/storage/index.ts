@@ -1,0 +1,48 @@
+import 'server-only';
+import path from 'node:path';
+import { appUrl, env, type Env } from '@/lib/env';
+import { StorageForbiddenError } from './errors';
+import { LocalStorage, type LocalStorageConfig } from './local';
+import { SupabaseStorage, type SupabaseStorageConfig } from './supabase';
+import type { ObjectStorage } from './types';
+
+export * from './errors';
+export { exportObjectPaths, assertObjectPath } from './paths';
+export { FILES_ROUTE, LocalStorage } from './local';
+export { SupabaseStorage } from './supabase';
+export type { ObjectBody, ObjectStorage, SignedUrlOptions, StoredObject } from './types';
+
+export type StorageConfig = ({ driver: 'local' } & LocalStorageConfig) | ({ driver: 'supabase' } & SupabaseStorageConfig);
+
+export function createStorage(config: StorageConfig): ObjectStorage {
+  return config.driver === 'supabase' ? new SupabaseStorage(config) : new LocalStorage(config);
+}
+
+/** The local driver's folder: `{DATA_DIR}/exports`, shared by the worker that writes and the route that serves. */
+export function localStorageRoot(e: Env = env()): string {
+  return path.resolve(e.DATA_DIR, 'exports');
+}
+
+/** The local driver as configured by the environment; the file route needs its download check. */
+export function localStorageFromEnv(e: Env = env()): LocalStorage {
+  if (!e.FILE_URL_SECRET) {
+    throw new StorageForbiddenError('FILE_URL_SECRET is not set: local downloads cannot be signed. Start the app with `npm run dev`, which creates it, or set it.');
+  }
+  return new LocalStorage({ root: localStorageRoot(e), secret: e.FILE_URL_SECRET, baseUrl: appUrl(e) });
+}
+
+const g = globalThis as unknown as { __cartoStorage?: ObjectStorage };
+
+/** The storage this process uses, chosen by STORAGE_DRIVER (local by default). */
+export function getStorage(): ObjectStorage {
+  g.__cartoStorage ??= storageFromEnv(env());
+  return g.__cartoStorage;
+}
+
+function storageFromEnv(e: Env): ObjectStorage {
+  if (e.STORAGE_DRIVER === 'supabase') {
+    // env validation guarantees both when the driver is supabase.
+    return new SupabaseStorage({ url: e.SUPABASE_URL!, serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY!, bucket: e.STORAGE_BUCKET });
+  }
+  return localStorageFromEnv(e);
+}
