@@ -1,0 +1,91 @@
+import 'server-only';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import GeoJSONVT from 'geojson-vt';
+import { fromGeojsonVt } from 'vt-pbf';
+import { env } from '@/lib/env';
+import { OFFLINE_ATTRIBUTION, OFFLINE_MAXZOOM, OFFLINE_TILES_PATH } from '@/lib/map/tileSource';
+import { BASEMAP_LAYERS, BASEMAP_VERSION, buildBasemapData, type BasemapData, type BasemapLayer } from './build';
+
+/**
+ * Serves the offline basemap. Its data is built once into
+ * `${DATA_DIR}/basemap/` (by `npm run basemap`, or here on first use when the
+ * file is missing, so a fresh clone needs no extra step) and cut into vector
+ * tiles on demand, kept in memory.
+ */
+export class TileOutOfRangeError extends Error {
+  readonly code = 'not_found'; // the API's shared code, so routes answer 404 through `errorResponse`
+  constructor(z: number, x: number, y: number) {
+    super(`No tile ${z}/${x}/${y}: zoom must be 0–${OFFLINE_MAXZOOM} and x, y within 0–2^zoom−1.`);
+  }
+}
+
+export function basemapFile(dataDir = env().DATA_DIR): string {
+  return path.join(dataDir, 'basemap', `layers-v${BASEMAP_VERSION}.json`);
+}
+
+/** Builds the basemap data file (written atomically, so a concurrent reader never sees half a file). */
+export async function writeBasemapData(file = basemapFile()): Promise<BasemapData> {
+  const data = await buildBasemapData();
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, JSON.stringify(data));
+  await rename(temp, file);
+  return data;
+}
+
+async function loadBasemapData(file: string): Promise<BasemapData> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as BasemapData;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return writeBasemapData(file);
+  }
+}
+
+type Indexes = Record<BasemapLayer, GeoJSONVT>;
+const indexes = new Map<string, Promise<Indexes>>();
+
+function indexesFor(file: string): Promise<Indexes> {
+  let pending = indexes.get(file);
+  if (!pending) {
+    pending = loadBasemapData(file).then((data) =>
+      Object.fromEntries(
+        BASEMAP_LAYERS.map((layer) => [layer, new GeoJSONVT(data.layers[layer], { maxZoom: OFFLINE_MAXZOOM, indexMaxZoom: 4, tolerance: 3, buffer: 64 })]),
+      ) as Indexes,
+    );
+    pending.catch(() => indexes.delete(file));
+    indexes.set(file, pending);
+  }
+  return pending;
+}
+
+/** One vector tile of the offline basemap (an empty tile where there is no data). */
+export async function basemapTile(z: number, x: number, y: number, file = basemapFile()): Promise<Uint8Array> {
+  if (!Number.isInteger(z) || !Number.isInteger(x) || !Number.isInteger(y) || z < 0 || z > OFFLINE_MAXZOOM || x < 0 || y < 0 || x >= 2 ** z || y >= 2 ** z) {
+    throw new TileOutOfRangeError(z, x, y);
+  }
+  const layers = await indexesFor(file);
+  const tiles: Record<string, NonNullable<ReturnType<GeoJSONVT['getTile']>>> = {};
+  for (const name of BASEMAP_LAYERS) {
+    const tile = layers[name].getTile(z, x, y);
+    if (tile && tile.features.length) tiles[name] = tile;
+  }
+  return fromGeojsonVt(tiles, { version: 2, extent: 4096 });
+}
+
+/** TileJSON of the offline basemap, for clients that want one (MapLibre takes the tiles URL directly). */
+export function basemapTileJson(baseUrl: string) {
+  return {
+    tilejson: '3.0.0',
+    name: 'carto-export offline basemap',
+    attribution: OFFLINE_ATTRIBUTION,
+    scheme: 'xyz',
+    tiles: [baseUrl + OFFLINE_TILES_PATH],
+    minzoom: 0,
+    maxzoom: OFFLINE_MAXZOOM,
+    bounds: [-180, -85.0511, 180, 85.0511],
+    center: [-85.6325, 41.9437, 13],
+    vector_layers: BASEMAP_LAYERS.map((id) => ({ id, fields: {} })),
+  };
+}
