@@ -316,12 +316,13 @@ revoke all on function public.export_request_problem(jsonb, integer) from public
 revoke all on function public.check_export_quota(uuid, integer, boolean) from public, anon, authenticated, service_role;
 revoke all on function public.enqueue_exports(uuid, jsonb, text[], integer) from public, anon, authenticated, service_role;
 
--- The user API: authenticated only (anon has no auth.uid(); service_role has no user).
-revoke all on function public.request_export(jsonb, text, integer) from public, anon;
-revoke all on function public.request_export_batch(jsonb, text, integer) from public, anon;
-revoke all on function public.cancel_export(uuid) from public, anon;
-revoke all on function public.retry_export(uuid) from public, anon;
-revoke all on function public.record_export_download(uuid) from public, anon;
+-- The user API: authenticated only (anon has no auth.uid(); service_role acts for no user).
+-- Revoked from service_role by name too, since Supabase's default privileges grant it.
+revoke all on function public.request_export(jsonb, text, integer) from public, anon, service_role;
+revoke all on function public.request_export_batch(jsonb, text, integer) from public, anon, service_role;
+revoke all on function public.cancel_export(uuid) from public, anon, service_role;
+revoke all on function public.retry_export(uuid) from public, anon, service_role;
+revoke all on function public.record_export_download(uuid) from public, anon, service_role;
 grant execute on function public.request_export(jsonb, text, integer) to authenticated;
 grant execute on function public.request_export_batch(jsonb, text, integer) to authenticated;
 grant execute on function public.cancel_export(uuid) to authenticated;

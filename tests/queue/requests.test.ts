@@ -146,20 +146,24 @@ describe('a batch', () => {
 
 describe('requests SQL checks even when zod is bypassed', () => {
   it.each([
-    ['not an object', '[]'],
-    ['no poster', '{"format":"png","size":"small"}'],
-    ['unknown size', '{"poster":{},"format":"png","size":"huge"}'],
-    ['too large', JSON.stringify({ poster: { blob: 'x'.repeat(300_000) }, format: 'png', size: 'small' })],
-  ])('%s', async (_, body) => {
+    ['not an object', '[]', /must be a JSON object/],
+    ['no poster', '{"format":"png","size":"small"}', /poster must be an object/],
+    ['unknown format', '{"poster":{},"format":"gif","size":"small"}', /format must be one of/],
+    ['unknown size', '{"poster":{},"format":"png","size":"huge"}', /size must be one of/],
+    ['too large', JSON.stringify({ poster: { blob: 'x'.repeat(300_000) }, format: 'png', size: 'small' }), /larger than 262144 bytes/],
+  ])('%s', async (_, body, problem) => {
     const user = await createUser();
-    const e = await rejection(withUser(user, (tx) => tx`select * from public.request_export(${body}::jsonb)`));
+    const e = await rejection(withUser(user, (tx) => tx`select * from public.request_export(${body}::text::jsonb)`));
     expect(e).toMatchObject({ code: 'CX005' });
+    expect(JSON.parse((e as unknown as { detail: string }).detail).problem).toMatch(problem);
+    expect(await count(user.sub)).toBe(0);
   });
 
   it('a user cannot raise their own priority', async () => {
     const user = await createUser();
-    const e = await rejection(withUser(user, (tx) => tx`select * from public.request_export(${JSON.stringify(posterRequest())}::jsonb, null, 50)`));
+    const e = await rejection(withUser(user, (tx) => tx`select * from public.request_export(${JSON.stringify(posterRequest())}::text::jsonb, null, 50)`));
     expect(e).toMatchObject({ code: 'CX005' });
+    expect(JSON.parse((e as unknown as { detail: string }).detail).problem).toMatch(/priority/);
   });
 });
 
