@@ -91,7 +91,10 @@ export class SupabaseStorage implements ObjectStorage {
       if (mapped instanceof ObjectNotFoundError) return null;
       throw mapped;
     }
-    return { path, size: Number(data.size ?? 0), updatedAt: new Date(data.updatedAt ?? data.createdAt ?? Date.now()) };
+    // storage-js camel-cases the answer at run time although its type says snake_case: read both.
+    const info = data as unknown as Record<string, string | number | undefined>;
+    const updated = info.lastModified ?? info.last_modified ?? info.createdAt ?? info.created_at;
+    return { path, size: Number(info.size ?? 0), updatedAt: updated ? new Date(updated) : new Date() };
   }
 }
 
