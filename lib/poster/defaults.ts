@@ -2,7 +2,7 @@ import type { PosterConfig, PosterPlace } from '@/types/poster';
 
 /** Places the editor offers; Three Rivers first, because the offline basemap has its streets. */
 export const PRESET_PLACES = [
-  { id: 'three-rivers', name: 'Three Rivers', subtitle: 'Michigan, United States', place: { center: { lng: -85.6205, lat: 41.9555 }, zoom: 13.9, bearing: 0 } },
+  { id: 'three-rivers', name: 'Three Rivers', subtitle: 'Michigan, United States', place: { center: { lng: -85.6265, lat: 41.9475 }, zoom: 14.1, bearing: 0 } },
   { id: 'great-lakes', name: 'Great Lakes', subtitle: 'North America', place: { center: { lng: -84.5, lat: 45 }, zoom: 4.6, bearing: 0 } },
   { id: 'mediterranean', name: 'Mediterranean', subtitle: 'Europe · Africa · Asia', place: { center: { lng: 18, lat: 38 }, zoom: 3.4, bearing: 0 } },
   { id: 'japan', name: 'Japan', subtitle: 'Nihon', place: { center: { lng: 137.5, lat: 37.5 }, zoom: 4.2, bearing: 0 } },

@@ -1,4 +1,6 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the cases build deliberately ill-typed configs */
 import { describe, expect, it } from 'vitest';
+import { PALETTES } from '@/lib/map/palettes';
 import { DEFAULT_POSTER, formatCoordinates } from '@/lib/poster/defaults';
 import { InvalidPosterError, parsePosterConfig, type PosterConfig } from '@/types/poster';
 
@@ -47,7 +49,7 @@ describe('a poster config', () => {
     ['an unknown top-level field', (c) => (c.watermark = true), ['']],
     ['an unknown nested field', (c) => (c.typography.italic = true), ['typography']],
     ['an unknown layer toggle', (c) => (c.layers.ferries = true), ['layers']],
-    ['a colour that is not hex', (c) => (c.customPalette = { ...structuredClone((DEFAULT_POSTER as any).customPalette ?? {}), paper: 'red' }), ['customPalette.paper']],
+    ['a colour that is not hex', (c) => (c.customPalette = { ...PALETTES.minimal.paper.colors, paper: 'red' }), ['customPalette.paper']],
     ['two bad fields at once', (c) => ((c.place.zoom = -1), (c.format.margin = 0.5)), ['place.zoom', 'format.margin']],
   ])('rejects %s, naming the field', (_name, patch, expected) => {
     const paths = problemPaths(variant(patch));

@@ -1,0 +1,29 @@
+'use client';
+
+import type { TileSource } from '@/lib/map/tileSource';
+import { FormatControls, LayerControls, PlaceControls, StyleControls, TextControls } from './Controls';
+import { PosterPreview } from './PosterPreview';
+import styles from './editor.module.css';
+
+/** The poster editor: controls on the left, the whole poster on the right. */
+export function Editor({ tileSource, exportPanel }: { tileSource: TileSource; exportPanel?: React.ReactNode }) {
+  return (
+    <div className={styles.editor}>
+      <aside className={styles.sidebar}>
+        <header className={styles.brand}>
+          <strong>carto-export</strong>
+          <span>map posters, ready to print</span>
+        </header>
+        <PlaceControls />
+        <StyleControls />
+        <TextControls />
+        <FormatControls />
+        <LayerControls tileSource={tileSource} />
+        {exportPanel}
+      </aside>
+      <main className={styles.stage}>
+        <PosterPreview tileSource={tileSource} />
+      </main>
+    </div>
+  );
+}

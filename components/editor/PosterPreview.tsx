@@ -1,0 +1,142 @@
+'use client';
+
+import * as maplibregl from 'maplibre-gl';
+import 'maplibre-gl/dist/maplibre-gl.css';
+import { useEffect, useRef, useState } from 'react';
+import { buildMapStyle } from '@/lib/map/buildStyle';
+import { registerContours } from '@/lib/map/contours';
+import { setAppServedWorker } from '@/lib/map/maplibreWorker';
+import type { TileSource } from '@/lib/map/tileSource';
+import { loadPosterFonts } from '@/lib/poster/fonts';
+import { posterAspect, posterGeometry, REFERENCE_POSTER_WIDTH } from '@/lib/poster/geometry';
+import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { usePosterStore } from '@/stores/posterStore';
+import styles from './editor.module.css';
+
+/**
+ * The whole poster frame, live. The map is the same logical map the export
+ * renders (REFERENCE_POSTER_WIDTH wide poster, the config's zoom), shrunk to
+ * the preview with a CSS transform and drawn at a matching pixel ratio, so
+ * the preview shows exactly the area and line weights of the print.
+ */
+export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
+  const config = usePosterStore((s) => s.config);
+  const setPlace = usePosterStore((s) => s.setPlace);
+  const frameRef = useRef<HTMLDivElement>(null);
+  const mapRef = useRef<HTMLDivElement>(null);
+  const underlayRef = useRef<HTMLCanvasElement>(null);
+  const overlayRef = useRef<HTMLCanvasElement>(null);
+  const map = useRef<maplibregl.Map | null>(null);
+  const [box, setBox] = useState({ width: 0, height: 0 });
+  const [fontsReady, setFontsReady] = useState(false);
+  const [contoursUrl, setContoursUrl] = useState<string | null>(null);
+
+  // Fit the poster into the space available.
+  useEffect(() => {
+    const frame = frameRef.current!;
+    const observer = new ResizeObserver(([entry]) => setBox({ width: entry!.contentRect.width, height: entry!.contentRect.height }));
+    observer.observe(frame);
+    return () => observer.disconnect();
+  }, []);
+  const aspect = posterAspect(config.format);
+  const previewWidth = Math.floor(Math.min(box.width, box.height * aspect));
+  const previewHeight = Math.floor(previewWidth / aspect);
+  const scale = previewWidth / REFERENCE_POSTER_WIDTH;
+  const reference = { width: REFERENCE_POSTER_WIDTH, height: REFERENCE_POSTER_WIDTH / aspect };
+  const mapRect = posterGeometry(config, reference).map;
+
+  useEffect(() => {
+    loadPosterFonts().then(() => setFontsReady(true), (e: unknown) => console.error('poster fonts failed to load', e));
+  }, []);
+
+  useEffect(() => {
+    if (!config.layers.contours || !tileSource.dem || contoursUrl) return;
+    registerContours(maplibregl, tileSource.dem).then(setContoursUrl, (e: unknown) => console.error('contours unavailable', e));
+  }, [config.layers.contours, tileSource.dem, contoursUrl]);
+
+  const styleInputs = { style: config.style, palette: config.palette, customPalette: config.customPalette, layers: config.layers, typography: config.typography };
+  const styleKey = JSON.stringify([styleInputs, contoursUrl]);
+
+  // Create the map once.
+  useEffect(() => {
+    const { place } = usePosterStore.getState().config;
+    setAppServedWorker(maplibregl, window.location.origin);
+    const instance = new maplibregl.Map({
+      container: mapRef.current!,
+      style: buildMapStyle(usePosterStore.getState().config, { tileSource, baseUrl: window.location.origin }),
+      center: [place.center.lng, place.center.lat],
+      zoom: place.zoom,
+      bearing: place.bearing,
+      // The poster draws its own credit line (see drawPosterOverlay), so the map's control would repeat it.
+      attributionControl: false,
+      pitchWithRotate: false,
+      canvasContextAttributes: { preserveDrawingBuffer: true },
+    });
+    instance.on('moveend', (event: { originalEvent?: unknown }) => {
+      if (!event.originalEvent) return; // our own jumpTo, not the person
+      const c = instance.getCenter();
+      setPlace({ center: { lng: round(c.lng, 5), lat: round(c.lat, 5) }, zoom: round(instance.getZoom(), 2), bearing: round(instance.getBearing(), 1) });
+    });
+    map.current = instance;
+    (window as unknown as { __posterMap?: maplibregl.Map }).__posterMap = instance;
+    return () => {
+      instance.remove();
+      map.current = null;
+    };
+  }, [tileSource, setPlace]);
+
+  useEffect(() => {
+    map.current?.setStyle(buildMapStyle(styleInputs, { tileSource, baseUrl: window.location.origin, contoursTileUrl: contoursUrl }));
+    // styleKey stands for styleInputs, which is a new object every render
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [styleKey, tileSource]);
+
+  useEffect(() => {
+    const m = map.current;
+    if (!m) return;
+    const c = m.getCenter();
+    const { center, zoom, bearing } = config.place;
+    if (Math.abs(c.lng - center.lng) > 1e-5 || Math.abs(c.lat - center.lat) > 1e-5 || Math.abs(m.getZoom() - zoom) > 1e-3 || Math.abs(m.getBearing() - bearing) > 0.05) {
+      m.jumpTo({ center: [center.lng, center.lat], zoom, bearing });
+    }
+  }, [config.place]);
+
+  useEffect(() => {
+    const m = map.current;
+    if (!m || scale <= 0) return;
+    m.setPixelRatio(scale * window.devicePixelRatio);
+    m.resize();
+  }, [scale, mapRect.width, mapRect.height]);
+
+  // Paper and text, redrawn on every change; the canvas is the whole poster at screen resolution.
+  useEffect(() => {
+    if (previewWidth <= 0) return;
+    const dpr = window.devicePixelRatio;
+    const size = { width: Math.round(previewWidth * dpr), height: Math.round(previewHeight * dpr) };
+    for (const canvas of [underlayRef.current!, overlayRef.current!]) {
+      canvas.width = size.width;
+      canvas.height = size.height;
+    }
+    drawPosterUnderlay(underlayRef.current!.getContext('2d')!, config, size);
+    if (fontsReady) drawPosterOverlay(overlayRef.current!.getContext('2d')!, config, size, { attribution: tileSource.attribution });
+  }, [config, previewWidth, previewHeight, fontsReady, tileSource.attribution]);
+
+  return (
+    <div ref={frameRef} className={styles.previewFrame}>
+      <div className={styles.poster} style={{ width: previewWidth, height: previewHeight }} data-testid="poster-preview">
+        <canvas ref={underlayRef} className={styles.layer} />
+        <div
+          ref={mapRef}
+          className={styles.map}
+          style={{ left: mapRect.x * scale, top: mapRect.y * scale, width: mapRect.width, height: mapRect.height, transform: `scale(${scale})` }}
+        />
+        <canvas ref={overlayRef} className={`${styles.layer} ${styles.overlay}`} data-testid="poster-overlay" />
+      </div>
+    </div>
+  );
+}
+
+function round(value: number, digits: number): number {
+  const k = 10 ** digits;
+  return Math.round(value * k) / k;
+}
