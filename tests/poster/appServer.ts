@@ -24,6 +24,9 @@ export async function startApp(): Promise<{ url: string; stop: () => Promise<voi
   const url = `http://localhost:${port}`;
   const deadline = Date.now() + 90_000;
   while (!(await responds(url))) {
+    // Another test file may have started the tree's one dev server first; then ours exits on the lock.
+    const other = child.exitCode !== null ? runningDevServer() : null;
+    if (other && (await responds(other))) return { url: other, stop: async () => {} };
     if (child.exitCode !== null || Date.now() > deadline) {
       stopChild(child);
       throw new Error(`next dev did not start:\n${output.slice(-2000)}`);
