@@ -3,7 +3,7 @@ import { closeSql, sql } from '@/lib/db/client';
 import { LeaseLost } from '@/lib/exports/errors';
 import { requestExport } from '@/lib/exports/queue';
 import { applyQueueSettings } from '@/lib/exports/settings';
-import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles } from '@/lib/exports/workerQueue';
+import { claimJobs, completeJob, completeJobs, failJob, heartbeat, reapExpired, recordStoredFiles } from '@/lib/exports/workerQueue';
 import { createUser, makeDue, posterRequest, rejection, sleep } from './helpers';
 
 afterAll(closeSql);
@@ -67,6 +67,28 @@ describe('a worker that crashes mid-export', () => {
     const [row] = await sql()`select status, attempts, error_code, finished_at from public.export_jobs where id = ${job.id}`;
     expect(row).toMatchObject({ status: 'failed', attempts: 3, error_code: 'lease_expired' });
     expect(row.finished_at).toBeInstanceOf(Date);
+  });
+});
+
+describe('a worker completing a batch', () => {
+  it('finishes every attempt it still holds in one call and reports the ones whose lease was lost', async () => {
+    const user = await createUser();
+    for (let i = 0; i < 3; i++) await requestExport(user, posterRequest());
+    const claimed = await claimJobs('batcher', 3, 60);
+    expect(claimed).toHaveLength(3);
+    // The third attempt was reaped and re-claimed elsewhere meanwhile.
+    await sql()`update public.export_jobs set lease_expires_at = now() - interval '1 second' where id = ${claimed[2].id}`;
+    await reapExpired();
+    await makeDue(claimed[2].id);
+    const [other] = await claimJobs('other', 1, 60);
+    expect(other.id).toBe(claimed[2].id);
+
+    const { completed, leaseLost } = await completeJobs(claimed.map((j) => ({ id: j.id, leaseToken: j.leaseToken, result: result(j.id) })));
+    expect(completed.map((j) => j.id).sort()).toEqual([claimed[0].id, claimed[1].id].sort());
+    expect(completed.every((j) => j.status === 'succeeded' && j.resultPath === `u/${j.id}.png`)).toBe(true);
+    expect(leaseLost).toEqual([claimed[2].id]);
+    const [row] = await sql()`select status, locked_by from public.export_jobs where id = ${claimed[2].id}`;
+    expect(row).toEqual({ status: 'running', locked_by: 'other' });
   });
 });
 

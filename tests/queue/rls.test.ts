@@ -109,6 +109,7 @@ const workerFunctionCases: [string, (tx: Tx) => Promise<readonly unknown[]>, str
   ['heartbeat_export_job', (tx) => tx`select public.heartbeat_export_job(${none}, ${none}, 1, 'x')`, 'CX004'],
   ['record_export_files', (tx) => tx`select public.record_export_files(${none}, ${none}, '{a}')`, 'CX004'],
   ['complete_export_job', (tx) => tx`select * from public.complete_export_job(${none}, ${none}, 'p', 1, 1, 1, 'image/png')`, 'CX004'],
+  ['complete_export_jobs', (tx) => tx`select * from public.complete_export_jobs(${JSON.stringify([{ id: none, lease_token: none, path: 'p', bytes: 1, content_type: 'image/png' }])}::text::jsonb)`, 'ok'],
   ['fail_export_job', (tx) => tx`select * from public.fail_export_job(${none}, ${none}, 'c', 'm', true)`, 'CX004'],
   ['list_expired_export_results', (tx) => tx`select * from public.list_expired_export_results(10)`, 'ok'],
   ['mark_export_expired', (tx) => tx`select public.mark_export_expired(${none})`, 'ok'],
