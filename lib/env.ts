@@ -56,6 +56,20 @@ export const envSchema = z
     DEM_ENCODING: z.preprocess(emptyAsUndefined, z.enum(['terrarium', 'mapbox']).default('terrarium')),
 
     CHROMIUM_PATH: optionalString,
+
+    // Queue limits, written to the database's export_settings at start-up (SQL enforces them).
+    EXPORT_TTL_DAYS: int(7, 1, 365),
+    EXPORT_MAX_ATTEMPTS: int(3, 1, 10),
+    QUOTA_ACTIVE_JOBS: int(3, 1, 1000),
+    QUOTA_DAILY_EXPORTS: int(50, 1, 100_000),
+    QUOTA_STORED_MB: int(100, 1, 1_000_000),
+
+    /** Lease of a claimed job; renewed by heartbeats, and longer than the cron route's maxDuration. */
+    WORKER_LEASE_SECONDS: int(360, 5, 3600),
+    WORKER_HEARTBEAT_SECONDS: int(10, 1, 600),
+    /** `npm run worker`: jobs processed at once in one process. */
+    WORKER_CONCURRENCY: int(1, 1, 8),
+    BROWSER_RECYCLE_AFTER_JOBS: int(25, 1, 10_000),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 'supabase') {

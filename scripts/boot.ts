@@ -6,6 +6,9 @@ import { migrate } from '@/lib/db/migrate';
 import { applyDevSecrets } from '@/lib/devSecrets';
 import { appUrl, parseEnv } from '@/lib/env';
 import { startLocalScheduler } from '@/lib/cron/localScheduler';
+import { applyQueueSettings } from '@/lib/exports/settings';
+import { queueSettingsFromEnv } from '@/lib/exports/workerSettings';
+import { closeSql } from '@/lib/db/client';
 
 export type LocalServices = {
   /** Environment for child processes: the resolved DATABASE_URL and secrets. */
@@ -23,8 +26,10 @@ export type LocalServices = {
  * the migrations applied.
  */
 export async function bootLocal({ log }: { log: (m: string) => void }): Promise<LocalServices> {
+  // This process and its children share one environment: the resolved DATABASE_URL and dev secrets.
+  const childEnv = process.env;
   // Next's telemetry would try the network on every start; this closed network refuses it.
-  const childEnv: NodeJS.ProcessEnv = { NEXT_TELEMETRY_DISABLED: '1', ...process.env };
+  childEnv.NEXT_TELEMETRY_DISABLED ??= '1';
   let e = parseEnv(childEnv);
   const dataDir = path.resolve(e.DATA_DIR);
   mkdirSync(dataDir, { recursive: true, mode: 0o755 });
@@ -53,6 +58,8 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
   } finally {
     await sql.end();
   }
+  // Quotas and TTL live in the database, where the SQL functions enforce them; the environment sets them.
+  await applyQueueSettings(queueSettingsFromEnv());
 
   const base = appUrl(e);
   let stopScheduler = () => {};
@@ -66,6 +73,7 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
     },
     stop: async () => {
       stopScheduler();
+      await closeSql();
       await stopDb();
     },
   };

@@ -55,11 +55,7 @@ export async function captureTile(
     pixelRatio: poster.pixelRatio,
     ...tile.render,
   };
-  const result = await withTimeout(
-    page.evaluate((name, t) => (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t), PAGE_API_GLOBAL, request),
-    timeouts.renderMs,
-    `rendering tile ${tile.index + 1}`,
-  );
+  const result = await renderTileSurvivingReloads(page, request, tile, timeouts.renderMs);
   if (!result.ok) throw new PageRenderError(`The renderer page could not draw tile ${tile.index + 1}: ${result.error ?? 'no reason given'}.`);
 
   const png = await withTimeout(
@@ -83,4 +79,24 @@ export async function captureTile(
     .png({ compressionLevel: 1, adaptiveFiltering: false })
     .toFile(file);
   return result;
+}
+
+/**
+ * A page reloaded under us (a dev server's hot reload after a file change)
+ * loses the tile in progress; wait for the page protocol again and redo the
+ * tile, a few times at most, instead of failing the whole export.
+ */
+async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile: PlannedTile, renderMs: number): Promise<TileResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await withTimeout(
+        page.evaluate((name, t) => (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t), PAGE_API_GLOBAL, request),
+        renderMs,
+        `rendering tile ${tile.index + 1}`,
+      );
+    } catch (e) {
+      if (attempt >= 3 || !/Execution context was destroyed|navigat/i.test((e as Error).message)) throw e;
+      await withTimeout(page.waitForFunction((name) => name in window, { timeout: 0 }, PAGE_API_GLOBAL), renderMs, 'waiting for the reloaded renderer page');
+    }
+  }
 }

@@ -2,21 +2,21 @@ import chromium from '@sparticuz/chromium';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
 import { PALETTES } from '@/lib/map/palettes';
-import { startApp } from './appServer';
 
 /**
  * The editor in real headless Chromium with the network cut off except for
  * the app itself: the map must paint from the offline basemap, in the
  * palette's colours, inside the poster frame.
  */
-let app: Awaited<ReturnType<typeof startApp>>;
+// The shared test app server (tests/support/globalSetup.ts).
+const app = { url: inject('appUrl') };
 let browser: Browser;
 let page: Page;
 const outside: string[] = [];
 
 beforeAll(async () => {
-  app = await startApp();
   browser = await puppeteer.launch({
     executablePath: await chromium.executablePath(),
     args: [...chromium.args, '--disable-background-networking'],
@@ -35,7 +35,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
 });
 
 /** Waits until the map has loaded every tile, then makes SwiftShader actually draw (its `idle` comes early). */

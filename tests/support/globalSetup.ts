@@ -1,16 +1,19 @@
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
+import { startTestApp } from './appServer';
 
 /**
  * One throwaway embedded Postgres for the whole run (random free port,
  * temporary data folder), with a migrated template database that every test
  * file clones (tests/support/perFile.ts), so files run in parallel in
- * isolation.
+ * isolation; and one app server (next dev) on a database of its own, for the
+ * tests that need real HTTP.
  */
 export const TEMPLATE_DB = 'carto_template';
 
@@ -29,10 +32,28 @@ export default async function setup(project: TestProject) {
   await migrate(template);
   await template.end();
 
+  const secrets = {
+    CRON_SECRET: randomBytes(32).toString('hex'),
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    FILE_URL_SECRET: randomBytes(32).toString('hex'),
+  };
+  const admin2 = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin2.unsafe(`create database carto_app template ${TEMPLATE_DB}`);
+  await admin2.end();
+  const appDatabaseUrl = adminUrl.replace(/\/postgres$/, '/carto_app');
+  const appDataDir = path.join(root, 'app');
+  mkdirSync(appDataDir, { recursive: true });
+  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir });
+
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);
+  project.provide('appUrl', app.url);
+  project.provide('appDatabaseUrl', appDatabaseUrl);
+  project.provide('appDataDir', appDataDir);
+  project.provide('appSecrets', secrets);
 
   return async () => {
+    await app.stop();
     await pg.stop();
     rmSync(root, { recursive: true, force: true });
   };
@@ -42,5 +63,10 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
     testDataRoot: string;
+    /** The shared app server (next dev) and its database, data folder and secrets. */
+    appUrl: string;
+    appDatabaseUrl: string;
+    appDataDir: string;
+    appSecrets: { CRON_SECRET: string; AUTH_SECRET: string; FILE_URL_SECRET: string };
   }
 }

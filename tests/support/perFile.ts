@@ -20,6 +20,6 @@ mkdirSync(dataDir, { recursive: true });
 
 process.env.DATABASE_URL = adminUrl.replace(/\/postgres$/, `/${name}`);
 process.env.DATA_DIR = dataDir;
-process.env.CRON_SECRET ||= randomBytes(32).toString('hex');
-process.env.AUTH_SECRET ||= randomBytes(32).toString('hex');
-process.env.FILE_URL_SECRET ||= randomBytes(32).toString('hex');
+// The same secrets and URL as the shared app server, so tokens and signed URLs made here work there.
+Object.assign(process.env, inject('appSecrets'));
+process.env.APP_URL = inject('appUrl');

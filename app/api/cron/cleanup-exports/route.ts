@@ -1,0 +1,17 @@
+import { assertCronRequest } from '@/lib/cron/auth';
+import { cleanupExports } from '@/lib/exports/cleanup';
+import { errorResponse } from '@/lib/http/respond';
+
+export const dynamic = 'force-dynamic';
+export const maxDuration = 300;
+
+/** Vercel cron (and the local scheduler): remove expired files, files of failed jobs, orphans; purge old rows. */
+export async function GET(request: Request) {
+  try {
+    assertCronRequest(request.headers);
+    const report = await cleanupExports({ budgetMs: (maxDuration - 30) * 1000 });
+    return Response.json(report, { headers: { 'cache-control': 'no-store' } });
+  } catch (e) {
+    return errorResponse(e);
+  }
+}

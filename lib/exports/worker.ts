@@ -1,0 +1,170 @@
+import 'server-only';
+import { hostname } from 'node:os';
+import { appUrl, env } from '@/lib/env';
+import { ExportError, LeaseLost } from '@/lib/exports/errors';
+import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles } from '@/lib/exports/workerQueue';
+import { workerSettings } from '@/lib/exports/workerSettings';
+import { BrowserPool } from '@/lib/rendering/browser';
+import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
+import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
+import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
+import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { exportObjectPaths, getStorage } from '@/lib/storage';
+import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
+import { SIZE_PRESETS } from '@/lib/poster/presets';
+import type { ClaimedJob } from '@/types/exports';
+import { InvalidPosterError, parsePosterConfig } from '@/types/poster';
+
+/**
+ * The worker tick: reap expired leases, then claim and process jobs one at a
+ * time while the time budget allows. The cron route, the kick after an
+ * enqueue and `npm run worker` all call this same function. The queue (SQL)
+ * decides every transition; this only renders, stores and reports.
+ */
+
+export type TickOptions = {
+  /** Stop claiming once less than a job's expected time is left of this budget. */
+  budgetMs: number;
+  workerId?: string;
+  maxJobs?: number;
+  /** Aborting finishes nothing more: the current job is stopped at its next step and handed back. */
+  signal?: AbortSignal;
+};
+
+export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'lease_lost';
+export type TickReport = { reaped: number; processed: { id: string; outcome: JobOutcome; ms: number }[] };
+
+const g = globalThis as unknown as { __cartoBrowserPool?: BrowserPool };
+
+/** The warm browser of this process, shared by every tick. */
+export function browserPool(): BrowserPool {
+  g.__cartoBrowserPool ??= new BrowserPool({ executablePath: env().CHROMIUM_PATH, recycleAfterJobs: workerSettings().recycleAfterJobs });
+  return g.__cartoBrowserPool;
+}
+
+export function defaultWorkerId(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+export async function tick(options: TickOptions): Promise<TickReport> {
+  const started = Date.now();
+  const settings = workerSettings();
+  const workerId = options.workerId ?? defaultWorkerId();
+  const report: TickReport = { reaped: (await reapExpired()).length, processed: [] };
+  while (!options.signal?.aborted && report.processed.length < (options.maxJobs ?? Infinity)) {
+    if (started + options.budgetMs - Date.now() < settings.minJobBudgetMs) break;
+    const [job] = await claimJobs(workerId, 1, settings.leaseSeconds);
+    if (!job) break;
+    const t = Date.now();
+    const outcome = await processJob(job, options.signal);
+    report.processed.push({ id: job.id, outcome, ms: Date.now() - t });
+  }
+  return report;
+}
+
+/** One attempt of one job, ending in exactly one queue transition (or none, if the lease was lost). */
+export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise<JobOutcome> {
+  const settings = workerSettings();
+  let cancelRequested = false;
+  let progress = 0;
+  let stage = 'starting';
+  const beat = async () => {
+    const r = await heartbeat(job.id, job.leaseToken, progress, stage);
+    cancelRequested ||= r.cancelRequested;
+  };
+  // Renews the lease during long steps that report no progress (a big encode).
+  let beatError: unknown;
+  const timer = setInterval(() => beat().catch((e) => (beatError = e)), settings.heartbeatMs);
+  let rendered: RenderedPoster | undefined;
+  try {
+    const poster = parsePosterConfig(job.request.poster);
+    const size = posterPixelSize(poster.format, job.request.size);
+    const view = mapViewForOutput(poster, size);
+    await beat();
+    rendered = await renderPoster(
+      browserPool(),
+      {
+        url: rendererUrl(appUrl(), poster),
+        format: job.request.format,
+        width: size.width,
+        height: size.height,
+        pixelRatio: view.pixelRatio,
+        dpi: SIZE_PRESETS[job.request.size].dpi,
+        title: poster.text.title,
+      },
+      {
+        signal,
+        shouldStop: () => cancelRequested || beatError !== undefined,
+        onProgress: async (p) => {
+          progress = Math.min(90, Math.round(p.fraction * 90));
+          stage = p.stage;
+          await beat();
+        },
+      },
+    );
+    if (beatError) throw beatError;
+
+    const paths = exportObjectPaths(job.userId, job.id, rendered.ext, rendered.thumbnail.ext);
+    // Recorded before writing, so cleanup finds the objects whatever becomes of this attempt.
+    await recordStoredFiles(job.id, job.leaseToken, [paths.result, paths.thumbnail]);
+    progress = 92;
+    stage = 'uploading';
+    await beat();
+    if (cancelRequested) throw new RenderCancelledError();
+    const storage = getStorage();
+    await storage.put(paths.thumbnail, rendered.thumbnail.file, { contentType: rendered.thumbnail.contentType });
+    await storage.put(paths.result, rendered.file, { contentType: OUTPUT_FORMATS[rendered.format].contentType });
+
+    const done = await completeJob(job.id, job.leaseToken, {
+      path: paths.result,
+      bytes: rendered.bytes,
+      width: rendered.width,
+      height: rendered.height,
+      contentType: rendered.contentType,
+      thumbnailPath: paths.thumbnail,
+      meta: {
+        dpi: rendered.dpi,
+        tiles: rendered.tiles,
+        missingMapTiles: rendered.failedTiles,
+        mapTiles: rendered.totalTiles,
+        renderMs: rendered.timings.renderMs,
+        encodeMs: rendered.timings.encodeMs,
+      },
+    });
+    return done.status === 'succeeded' ? 'succeeded' : 'cancelled';
+  } catch (e) {
+    return await reportFailure(job, e, cancelRequested || signal?.aborted === true);
+  } finally {
+    clearInterval(timer);
+    await rendered?.cleanup();
+  }
+}
+
+async function reportFailure(job: ClaimedJob, e: unknown, stopping: boolean): Promise<JobOutcome> {
+  if (e instanceof LeaseLost || (e as { code?: string })?.code === 'lease_lost') return 'lease_lost';
+  const { code, message, retryable } = classify(e, stopping);
+  try {
+    const row = await failJob(job.id, job.leaseToken, code, message, retryable);
+    return row.status === 'queued' ? 'retrying' : row.status === 'cancelled' ? 'cancelled' : 'failed';
+  } catch (err) {
+    if (err instanceof LeaseLost) return 'lease_lost';
+    throw err;
+  }
+}
+
+/** Bad input fails for good; everything that may pass on another attempt (browser, timeouts, tiles, storage) is retried. */
+export function classify(e: unknown, stopping: boolean): { code: string; message: string; retryable: boolean } {
+  if (e instanceof RenderCancelledError) {
+    // A stop that the user did not ask for is the worker shutting down: hand the job back.
+    return stopping ? { code: 'cancelled', message: 'Stopped at the next step after a cancel request or shutdown.', retryable: true } : { code: e.code, message: e.message, retryable: false };
+  }
+  if (e instanceof InvalidPosterError) return { code: 'invalid_config', message: e.message, retryable: false };
+  if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
+  if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
+  const code = (e as { code?: unknown })?.code;
+  return {
+    code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal',
+    message: e instanceof Error ? e.message : String(e),
+    retryable: true,
+  };
+}

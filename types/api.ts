@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  exportFormatSchema,
+  exportRequestSchema,
+  exportSizeSchema,
+  exportStatusSchema,
+  MAX_BATCH,
+  requestOptionsSchema,
+} from '@/types/exports';
+
+/**
+ * What the HTTP API returns for an export: the one status object shared by
+ * GET /api/v1/exports/:id, the history list, the SSE stream and webhooks, and
+ * read by the export panel (stores/exportStore.ts). Dates are ISO strings.
+ */
+export const apiExportSchema = z.object({
+  id: z.uuid(),
+  status: exportStatusSchema,
+  /** 0–100 and what the worker is doing, e.g. "rendering tile 3/12". */
+  progress: z.number().int().min(0).max(100),
+  stage: z.string().nullable(),
+  format: exportFormatSchema,
+  size: exportSizeSchema,
+  /** Poster title, for lists. */
+  title: z.string(),
+  /** Pixel size and print size the export will have. */
+  width: z.number().int(),
+  height: z.number().int(),
+  dpi: z.number().int(),
+  attempts: z.number().int(),
+  maxAttempts: z.number().int(),
+  /** Set when the job failed, or on the attempt that will be retried. */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** Set once succeeded (and kept, without URLs, once expired). */
+  result: z
+    .object({
+      bytes: z.number().int(),
+      contentType: z.string(),
+      expiresAt: z.string(),
+      downloadCount: z.number().int(),
+      missingMapTiles: z.number().int().optional(),
+      /** App URL that checks ownership and expiry and redirects to a short-lived signed URL; null once expired. */
+      downloadUrl: z.string().nullable(),
+      thumbnailUrl: z.string().nullable(),
+    })
+    .nullable(),
+  cancelRequested: z.boolean(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  /** Seconds until done, roughly, while queued or running. */
+  estimatedSeconds: z.number().int().nullable(),
+  statusUrl: z.string(),
+});
+export type ApiExport = z.infer<typeof apiExportSchema>;
+
+export const apiExportListSchema = z.object({ exports: z.array(apiExportSchema), nextCursor: z.string().nullable() });
+export type ApiExportList = z.infer<typeof apiExportListSchema>;
+
+export type ApiError = { error: { code: string; message: string; details?: unknown } };
+
+/** Body of POST /api/v1/exports; the idempotency key may come as the `Idempotency-Key` header instead. */
+export const apiExportCreateSchema = exportRequestSchema.extend({ idempotencyKey: requestOptionsSchema.shape.idempotencyKey });
+export type ApiExportCreate = z.input<typeof apiExportCreateSchema>;
+
+/** Body of POST /api/v1/exports/batch: 1 to 10 exports, queued all or none. */
+export const apiExportBatchCreateSchema = z.object({
+  exports: z.array(exportRequestSchema).min(1, 'send at least one export').max(MAX_BATCH, `send at most ${MAX_BATCH} exports at once`),
+  idempotencyKey: requestOptionsSchema.shape.idempotencyKey,
+});
+export type ApiExportBatchCreate = z.input<typeof apiExportBatchCreateSchema>;
+
+/** What POST /api/v1/exports/batch returns, in the order of the request. */
+export const apiExportBatchSchema = z.object({ exports: z.array(apiExportSchema) });
+export type ApiExportBatch = z.infer<typeof apiExportBatchSchema>;
+
+/** Query of GET /api/v1/exports. */
+export const apiExportListQuerySchema = z.object({
+  cursor: z.string().optional(),
+  status: exportStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
