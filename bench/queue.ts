@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 10_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -43,6 +44,8 @@ type Subject = {
 };
 
 const now = () => performance.timeOrigin + performance.now();
+/** Every system carries the same payload: a real export request. */
+const REQUEST = { poster: DEFAULT_POSTER, format: 'png' as const, size: 'small' as const };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs `count` units split across CONCURRENCY loops; `unit(i)` handles unit i. */
@@ -85,15 +88,14 @@ async function ours(url: string): Promise<Subject> {
   const users = Array.from({ length: USERS }, () => crypto.randomUUID());
   await admin`insert into auth.users (id) select unnest(${users}::uuid[])`;
   const claims = users.map((sub) => ({ sub, role: 'authenticated' as const }));
-  const request = (poster: Record<string, unknown>) => ({ poster, format: 'png' as const, size: 'small' as const });
   const result = { path: 'bench.png', bytes: 1, width: 1, height: 1, contentType: 'image/png' };
 
   return {
     name: 'carto-export',
     async enqueue(mode) {
       await admin`truncate public.export_jobs`;
-      if (mode === 'single') return spread(JOBS, (i) => requestExport(claims[i % USERS], request({ i })));
-      return spread(JOBS / BATCH, (b) => requestExportBatch(claims[b % USERS], Array.from({ length: BATCH }, (_, k) => request({ i: b * BATCH + k }))));
+      if (mode === 'single') return spread(JOBS, (i) => requestExport(claims[i % USERS], REQUEST));
+      return spread(JOBS / BATCH, (b) => requestExportBatch(claims[b % USERS], Array.from({ length: BATCH }, () => REQUEST)));
     },
     async drain(mode) {
       let done = 0;
@@ -115,7 +117,9 @@ async function ours(url: string): Promise<Subject> {
     },
     async latency() {
       await admin`truncate public.export_jobs`;
-      const seen: number[] = [];
+      // The poster schema is strict, so the enqueue time travels beside the job, keyed by its id.
+      const enqueuedAt = new Map<string, number>();
+      const claimedAt = new Map<string, number>();
       let stop = false;
       const workers = Array.from({ length: CONCURRENCY }, async (_, w) => {
         while (!stop) {
@@ -124,14 +128,17 @@ async function ours(url: string): Promise<Subject> {
             await sleep(IDLE_POLL_MS);
             continue;
           }
-          seen.push(now() - (job.request.poster.t as number));
+          claimedAt.set(job.id, now());
           await completeJob(job.id, job.leaseToken, result);
         }
       });
-      await produceForLatency((t, i) => requestExport(claims[i % USERS], request({ t })), () => seen.length);
+      await produceForLatency(async (t, i) => {
+        const { job } = await requestExport(claims[i % USERS], REQUEST);
+        enqueuedAt.set(job.id, t);
+      }, () => claimedAt.size);
       stop = true;
       await Promise.all(workers);
-      return seen;
+      return [...claimedAt].map(([id, at]) => at - enqueuedAt.get(id)!);
     },
     async close() {
       await closeSql();
@@ -151,8 +158,8 @@ async function pgBoss(url: string): Promise<Subject> {
     name: 'pg-boss',
     async enqueue(mode, queue) {
       await boss.createQueue(queue);
-      if (mode === 'single') return spread(JOBS, (i) => boss.send(queue, { i }));
-      return spread(JOBS / BATCH, (b) => boss.insert(Array.from({ length: BATCH }, (_, k) => ({ name: queue, data: { i: b * BATCH + k } }))));
+      if (mode === 'single') return spread(JOBS, () => boss.send(queue, REQUEST));
+      return spread(JOBS / BATCH, () => boss.insert(Array.from({ length: BATCH }, () => ({ name: queue, data: REQUEST }))));
     },
     async drain(mode, queue) {
       let done = 0;
@@ -183,7 +190,7 @@ async function pgBoss(url: string): Promise<Subject> {
           await boss.complete(queue, job.id);
         }
       });
-      await produceForLatency((t) => boss.send(queue, { t }), () => seen.length);
+      await produceForLatency((t) => boss.send(queue, { ...REQUEST, t }), () => seen.length);
       stop = true;
       await Promise.all(workers);
       return seen;
@@ -218,8 +225,8 @@ async function graphileWorker(url: string): Promise<Subject> {
   return {
     name: 'graphile-worker',
     async enqueue(mode, task) {
-      if (mode === 'single') return spread(JOBS, (i) => utils.addJob(task, { i }));
-      return spread(JOBS / BATCH, (b) => utils.addJobs(Array.from({ length: BATCH }, (_, k) => ({ identifier: task, payload: { i: b * BATCH + k } }))));
+      if (mode === 'single') return spread(JOBS, () => utils.addJob(task, REQUEST));
+      return spread(JOBS / BATCH, () => utils.addJobs(Array.from({ length: BATCH }, () => ({ identifier: task, payload: REQUEST }))));
     },
     async drain(mode, task) {
       let done = 0;
@@ -243,7 +250,7 @@ async function graphileWorker(url: string): Promise<Subject> {
     },
     async latency(task) {
       const seen: number[] = [];
-      await runUntil(task, 'single', (p) => seen.push(now() - p.t!), () => produceForLatency((t) => utils.addJob(task, { t }), () => seen.length));
+      await runUntil(task, 'single', (p) => seen.push(now() - p.t!), () => produceForLatency((t) => utils.addJob(task, { ...REQUEST, t }), () => seen.length));
       return seen;
     },
     async close() {
