@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { posterConfigSchema } from '@/types/poster';
 
 /**
  * The export queue's types. Statuses, formats and sizes are mirrored by the
@@ -15,13 +16,20 @@ export type ExportFormat = z.infer<typeof exportFormatSchema>;
 export const exportSizeSchema = z.enum(['social', 'small', 'medium', 'large', 'ultra']);
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
-/** What a user asks for; stored as the row's `request`. */
+/** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */
 export const exportRequestSchema = z.object({
-  poster: z.record(z.string(), z.unknown()),
+  poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
 });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
+
+/**
+ * A stored request as read back from a row: the poster stays loose, so a row
+ * saved under an older poster schema still lists in the history; the worker
+ * parses it with `parsePosterConfig` and fails it as `invalid_poster`.
+ */
+export const storedExportRequestSchema = exportRequestSchema.extend({ poster: z.record(z.string(), z.unknown()) });
 
 export const MAX_BATCH = 10;
 
@@ -43,7 +51,7 @@ export const exportJobSchema = z.object({
   id: z.uuid(),
   userId: z.uuid(),
   status: exportStatusSchema,
-  request: exportRequestSchema,
+  request: storedExportRequestSchema,
   priority: z.number().int(),
   attempts: z.number().int(),
   maxAttempts: z.number().int(),

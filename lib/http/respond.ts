@@ -15,20 +15,34 @@ export class BadRequest extends Error {
 const STATUS: Record<string, number> = {
   invalid_request: 400,
   invalid_json: 400,
+  invalid_poster: 400,
+  invalid_object_path: 400,
   local_sign_in_disabled: 400,
   unauthenticated: 401,
+  not_authenticated: 401,
   forbidden: 403,
+  invalid_signature: 403,
   not_found: 404,
+  export_not_found: 404,
+  object_not_found: 404,
   invalid_state: 409,
+  export_not_ready: 409,
   idempotency_conflict: 409,
   expired: 410,
+  export_expired: 410,
+  url_expired: 410,
   payload_too_large: 413,
   quota_exceeded: 429,
   rate_limited: 429,
+  storage_forbidden: 503,
+  storage_unavailable: 503,
 };
 
+// A 429 always says when to come back; a limit that frees "when a job finishes" has no exact time.
+const DEFAULT_RETRY_AFTER_SECONDS = 30;
+
 export function errorResponse(e: unknown): Response {
-  const err = e as { code?: unknown; message?: string; details?: unknown; retryAfterSeconds?: number };
+  const err = e as { code?: unknown; message?: string; details?: unknown; retryAfterSeconds?: number | null };
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const status = code ? STATUS[code] : undefined;
   if (!code || !status) {
@@ -36,7 +50,8 @@ export function errorResponse(e: unknown): Response {
     return Response.json({ error: { code: 'internal', message: 'Something went wrong on our side; try again in a moment.' } } satisfies ApiErrorBody, { status: 500 });
   }
   const headers = new Headers({ 'cache-control': 'no-store' });
-  if (err.retryAfterSeconds !== undefined) headers.set('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
+  const retryAfter = typeof err.retryAfterSeconds === 'number' ? err.retryAfterSeconds : status === 429 ? DEFAULT_RETRY_AFTER_SECONDS : undefined;
+  if (retryAfter !== undefined) headers.set('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   const body: ApiErrorBody = { error: { code, message: err.message ?? code, ...(err.details !== undefined ? { details: err.details } : {}) } };
   return Response.json(body, { status, headers });
 }

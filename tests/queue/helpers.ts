@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { JSONValue } from 'postgres';
 import { sql } from '@/lib/db/client';
 import type { JwtClaims } from '@/types/auth';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import type { ExportRequest } from '@/types/exports';
 
 /** A user in auth.users (the foreign key needs one) and the claims they would sign in with. */
@@ -12,7 +13,7 @@ export async function createUser(): Promise<JwtClaims> {
 }
 
 export function posterRequest(overrides: Partial<ExportRequest> = {}): ExportRequest {
-  return { poster: { title: 'Three Rivers', center: [-85.63, 41.94], zoom: 13 }, format: 'png', size: 'small', ...overrides };
+  return { poster: DEFAULT_POSTER, format: 'png', size: 'small', ...overrides };
 }
 
 /** A request as a jsonb parameter, for inserting rows directly. */

@@ -1,4 +1,5 @@
-import { localStorageFromEnv, StorageError } from '@/lib/storage';
+import { localStorageFromEnv } from '@/lib/storage';
+import { errorResponse } from '@/lib/http/respond';
 
 /** Serves objects of the local storage driver to holders of a signed, unexpired URL. */
 export const runtime = 'nodejs';
@@ -9,16 +10,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ path
   try {
     const download = await localStorageFromEnv().openSignedDownload(path.join('/'), new URL(request.url).searchParams);
     return new Response(download.body, { headers: download.headers });
-  } catch (error) {
-    if (!(error instanceof StorageError)) throw error;
-    return Response.json({ error: { code: error.code, message: error.message } }, { status: STATUS[error.code] ?? 500 });
+  } catch (e) {
+    return errorResponse(e);
   }
 }
-
-const STATUS: Record<string, number> = {
-  invalid_signature: 403,
-  invalid_object_path: 400,
-  url_expired: 410,
-  object_not_found: 404,
-  storage_forbidden: 503,
-};
