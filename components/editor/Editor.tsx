@@ -1,6 +1,7 @@
 'use client';
 
 import type { TileSource } from '@/lib/map/tileSource';
+import { ExportPanel } from './ExportPanel';
 import { FormatControls, LayerControls, PlaceControls, StyleControls, TextControls } from './Controls';
 import { PosterPreview } from './PosterPreview';
 import styles from './editor.module.css';
@@ -19,7 +20,7 @@ export function Editor({ tileSource, exportPanel }: { tileSource: TileSource; ex
         <TextControls />
         <FormatControls />
         <LayerControls tileSource={tileSource} />
-        {exportPanel}
+        {exportPanel ?? <ExportPanel />}
       </aside>
       <main className={styles.stage}>
         <PosterPreview tileSource={tileSource} />
