@@ -50,7 +50,7 @@ export interface RenderTimeouts {
   encodeMs: number;
 }
 
-const DEFAULT_TIMEOUTS: RenderTimeouts = { pageLoadMs: 30_000, tileRenderMs: 60_000, tileCaptureMs: 60_000, encodeMs: 180_000 };
+const DEFAULT_TIMEOUTS: RenderTimeouts = { pageLoadMs: 60_000, tileRenderMs: 60_000, tileCaptureMs: 60_000, encodeMs: 180_000 };
 /** Large posters are ultra presets (10800 px long edge); this bound only stops absurd requests. */
 const MAX_SIDE = 20_000;
 

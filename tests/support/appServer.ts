@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@/lib/db/embedded';
 
@@ -8,10 +9,11 @@ import { freePort } from '@/lib/db/embedded';
  * its own build folder (.next-test) so it runs beside a developer's server.
  */
 export async function startTestApp(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
+  await waitForOtherRun(DIST_DIR);
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const child = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'dev', '-p', String(port)], {
-    env: { ...env, PORT: String(port), APP_URL: url, NEXT_DIST_DIR: '.next-test', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' },
+    env: { ...env, PORT: String(port), APP_URL: url, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -27,6 +29,31 @@ export async function startTestApp(env: NodeJS.ProcessEnv): Promise<{ url: strin
     await new Promise((r) => setTimeout(r, 300));
   }
   return { url, stop: async () => stop(child) };
+}
+
+const DIST_DIR = '.next-test';
+
+/**
+ * Next allows one dev server per build folder; another test run in this
+ * working tree holds it until it ends. Wait for it rather than fail.
+ * (A second build folder would make Next rewrite tsconfig.json.)
+ */
+async function waitForOtherRun(distDir: string) {
+  const lock = path.join(distDir, 'dev', 'lock');
+  const deadline = Date.now() + 15 * 60_000;
+  let told = false;
+  while (Date.now() < deadline) {
+    let pid: number | undefined;
+    try {
+      pid = (JSON.parse(readFileSync(lock, 'utf8')) as { pid: number }).pid;
+      process.kill(pid, 0);
+    } catch {
+      return; // no lock, or its process is gone
+    }
+    if (!told) console.log(`waiting for another test run's app server (pid ${pid}) to finish`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
 }
 
 async function healthy(url: string): Promise<boolean> {

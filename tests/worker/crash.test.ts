@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { closeSql, sql } from '@/lib/db/client';
+import { cancelExport, getExport, requestExport } from '@/lib/exports/queue';
+import { browserPool, tick } from '@/lib/exports/worker';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { getStorage } from '@/lib/storage';
+import type { JwtClaims } from '@/types/auth';
+import { createUser, makeDue, sleep } from '../queue/helpers';
+
+let user: JwtClaims;
+
+beforeAll(async () => {
+  user = await createUser();
+  await fetch(`${inject('appUrl')}/renderer`, { signal: AbortSignal.timeout(120_000) });
+}, 150_000);
+
+afterAll(async () => {
+  await browserPool().close();
+  await closeSql();
+});
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+describe('a worker killed in the middle of a render', { timeout: 300_000 }, () => {
+  it('leaves the job to be reclaimed after its lease and completed once, with one stored object', async () => {
+    const { job } = await requestExport(user, { poster: DEFAULT_POSTER, format: 'png', size: 'small' });
+    // `npm run worker` in its own process group, so SIGKILL takes its Chromium down with it.
+    const worker = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/worker.ts'], {
+      env: { ...process.env, WORKER_LEASE_SECONDS: '6', WORKER_HEARTBEAT_SECONDS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let log = '';
+    worker.stdout!.on('data', (d) => (log += d));
+    worker.stderr!.on('data', (d) => (log += d));
+    try {
+      const running = await waitFor('the worker to start rendering', async () => {
+        const j = await getExport(user, job.id);
+        return j.status === 'running' && j.stage?.startsWith('rendering') ? j : undefined;
+      });
+      expect(running.attempts).toBe(1);
+    } catch (e) {
+      throw new Error(`${(e as Error).message}\nworker log:\n${log}`);
+    } finally {
+      process.kill(-worker.pid!, 'SIGKILL');
+    }
+
+    // Its lease runs out; the reaper (part of every tick) puts the job back with backoff.
+    await sleep(7_000);
+    const first = await tick({ budgetMs: 1_000, maxJobs: 0 });
+    expect(first.reaped).toBe(1);
+    const requeued = await getExport(user, job.id);
+    expect(requeued.status).toBe('queued');
+    expect(requeued.runAt.getTime()).toBeGreaterThan(Date.now());
+    await makeDue(job.id);
+
+    // Another worker finishes it. On this loaded machine an attempt may time out and be retried; it must still end once.
+    let done = await getExport(user, job.id);
+    for (let i = 0; i < 3 && done.status !== 'succeeded'; i++) {
+      await makeDue(job.id);
+      await tick({ budgetMs: 600_000, maxJobs: 1 });
+      done = await getExport(user, job.id);
+    }
+    expect(done.status, `${done.errorCode}: ${done.errorMessage}`).toBe('succeeded');
+    expect(done.attempts).toBeGreaterThanOrEqual(2);
+    const objects = (await getStorage().list(user.sub)).map((o) => o.path).filter((p) => p.includes(job.id));
+    expect(objects.sort()).toEqual([`${user.sub}/${job.id}.png`, `${user.sub}/${job.id}.thumb.webp`]);
+  });
+});
+
+describe('cancelling during a render', { timeout: 300_000 }, () => {
+  it('stops the job at its next step, with no result', async () => {
+    const { job } = await requestExport(user, { poster: DEFAULT_POSTER, format: 'png', size: 'medium' });
+    const ticking = tick({ budgetMs: 600_000, maxJobs: 1 });
+    await waitFor('the render to start', async () => (await getExport(user, job.id)).stage?.startsWith('rendering tile'));
+    await cancelExport(user, job.id);
+    const report = await ticking;
+    expect(report.processed).toEqual([expect.objectContaining({ id: job.id, outcome: 'cancelled' })]);
+    const row = await getExport(user, job.id);
+    expect(row.status).toBe('cancelled');
+    expect(row.resultPath).toBeNull();
+    const [{ n }] = await sql()`select count(*)::int as n from public.export_jobs where id = ${job.id} and status = 'succeeded'`;
+    expect(n).toBe(0);
+  });
+});
