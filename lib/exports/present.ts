@@ -1,0 +1,81 @@
+import 'server-only';
+import { posterPixelSize } from '@/lib/poster/geometry';
+import { SIZE_PRESETS } from '@/lib/poster/presets';
+import type { ApiExport } from '@/types/api';
+import type { ExportJob, ExportSize } from '@/types/exports';
+import { posterConfigSchema } from '@/types/poster';
+
+/**
+ * ExportJob → the API's status object (types/api.ts), the one shape every
+ * route, the history list and the event stream send. URLs are app-relative.
+ */
+
+export const EXPORTS_API = '/api/v1/exports';
+
+/** Rough seconds of one render by size preset (warm browser, this class of machine), for the progress UI only. */
+export const ESTIMATED_RENDER_SECONDS: Record<ExportSize, number> = {
+  social: 6,
+  small: 12,
+  medium: 25,
+  large: 45,
+  ultra: 100,
+};
+
+export const statusUrlOf = (id: string) => `${EXPORTS_API}/${id}`;
+export const downloadUrlOf = (id: string) => `${EXPORTS_API}/${id}/download`;
+export const thumbnailUrlOf = (id: string) => `${EXPORTS_API}/${id}/download?thumbnail=1`;
+
+export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport {
+  const { format, size } = job.request;
+  // Stored posters are read loosely (types/exports.ts); a poster the schema no longer accepts still lists.
+  const poster = posterConfigSchema.safeParse(job.request.poster);
+  const planned = poster.success ? posterPixelSize(poster.data.format, size) : { width: 0, height: 0 };
+  const downloadable = job.status === 'succeeded' && job.expiresAt !== null && job.expiresAt > now;
+  const missingMapTiles = job.resultMeta?.missingMapTiles;
+  return {
+    id: job.id,
+    status: job.status,
+    progress: job.progress,
+    stage: job.stage,
+    format,
+    size,
+    title: poster.success ? poster.data.text.title : titleOf(job.request.poster),
+    width: job.resultWidth ?? planned.width,
+    height: job.resultHeight ?? planned.height,
+    dpi: SIZE_PRESETS[size].dpi,
+    attempts: job.attempts,
+    maxAttempts: job.maxAttempts,
+    error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? job.errorCode } : null,
+    result:
+      job.resultBytes !== null && job.resultContentType && job.expiresAt
+        ? {
+            bytes: job.resultBytes,
+            contentType: job.resultContentType,
+            expiresAt: job.expiresAt.toISOString(),
+            downloadCount: job.downloadCount,
+            ...(typeof missingMapTiles === 'number' ? { missingMapTiles } : {}),
+            downloadUrl: downloadable ? downloadUrlOf(job.id) : null,
+            thumbnailUrl: downloadable && job.thumbnailPath ? thumbnailUrlOf(job.id) : null,
+          }
+        : null,
+    cancelRequested: job.cancelRequestedAt !== null,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    estimatedSeconds: estimatedSeconds(job),
+    statusUrl: statusUrlOf(job.id),
+  };
+}
+
+/** The render's rough length, less what the progress says is done; null once the job has ended. */
+function estimatedSeconds(job: ExportJob): number | null {
+  if (job.status !== 'queued' && job.status !== 'running') return null;
+  const total = ESTIMATED_RENDER_SECONDS[job.request.size];
+  const left = job.status === 'running' ? total * (1 - job.progress / 100) : total;
+  return Math.max(1, Math.ceil(left));
+}
+
+function titleOf(poster: Record<string, unknown>): string {
+  const text = poster.text as { title?: unknown } | undefined;
+  return typeof text?.title === 'string' ? text.title : '';
+}
