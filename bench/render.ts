@@ -221,7 +221,10 @@ async function main() {
   const cleanup = async () => {
     while (cleanups.length) await Promise.resolve(cleanups.pop()!()).catch((e) => console.error('cleanup:', (e as Error).message));
   };
-  const onSignal = () => void cleanup().finally(() => process.exit(130));
+  const onSignal = () => {
+    interrupted = true;
+    void cleanup().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   cleanups.push(() => rmSync(root, { recursive: true, force: true }));
@@ -368,10 +371,17 @@ async function main() {
     };
 
     // Warm-up, untimed: compiles the tile, font and worker routes in next dev and launches the pool's browser.
-    log('warming up (one social PNG through the queue) …');
-    const warm = await ours('social', 'png');
-    if (!warm.ok) throw new Error(`warm-up export failed: ${warm.error}`);
-    log(`warm-up ${(warm.m.ms / 1000).toFixed(1)} s`);
+    // The first tiles compile routes on a loaded machine and may pass the render core's 60 s tile timeout: try again.
+    for (let attempt = 1; ; attempt++) {
+      log(`warming up (one social PNG through the queue), attempt ${attempt} …`);
+      const warm = await ours('social', 'png');
+      if (warm.ok) {
+        log(`warm-up ${(warm.m.ms / 1000).toFixed(1)} s`);
+        break;
+      }
+      if (attempt >= 3) throw new Error(`warm-up export failed ${attempt} times: ${warm.error}`);
+      log(`warm-up failed: ${warm.error}`);
+    }
 
     const loadBefore = loadavg();
     const started = new Date();
@@ -612,9 +622,13 @@ function writeResults(printed: string): void {
   writeFileSync(file, next);
 }
 
+/** Set on SIGINT/SIGTERM: the work in flight then fails against stopped servers, which is not worth printing. */
+let interrupted = false;
+
 main().then(
   () => process.exit(0),
   (e) => {
+    if (interrupted) return;
     console.error(e);
     process.exit(1);
   },
