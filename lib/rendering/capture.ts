@@ -90,7 +90,15 @@ async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile
   for (let attempt = 0; ; attempt++) {
     try {
       return await withTimeout(
-        page.evaluate((name, t) => (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t), PAGE_API_GLOBAL, request),
+        page.evaluate(
+          async (name, t) => {
+            // After a reload the protocol reappears once the page has mounted again.
+            while (!(name in window)) await new Promise((r) => setTimeout(r, 50));
+            return (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t);
+          },
+          PAGE_API_GLOBAL,
+          request,
+        ),
         renderMs,
         `rendering tile ${tile.index + 1}`,
       );
