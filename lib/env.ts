@@ -63,6 +63,10 @@ export const envSchema = z
     QUOTA_ACTIVE_JOBS: int(3, 1, 1000),
     QUOTA_DAILY_EXPORTS: int(50, 1, 100_000),
     QUOTA_STORED_MB: int(100, 1, 1_000_000),
+    EXPORT_BACKOFF_BASE_SECONDS: int(10, 1, 3600),
+    EXPORT_BACKOFF_MAX_SECONDS: int(600, 1, 86_400),
+    EXPORT_MAX_MANUAL_RETRIES: int(3, 0, 100),
+    EXPORT_HISTORY_RETENTION_DAYS: int(30, 1, 3650),
 
     /** Lease of a claimed job; renewed by heartbeats, and longer than the cron route's maxDuration. */
     WORKER_LEASE_SECONDS: int(360, 5, 3600),

@@ -22,5 +22,9 @@ export function queueSettingsFromEnv() {
     maxActiveJobs: e.QUOTA_ACTIVE_JOBS,
     maxExportsPerDay: e.QUOTA_DAILY_EXPORTS,
     maxStoredBytes: e.QUOTA_STORED_MB * 1024 * 1024,
+    backoffBaseSeconds: e.EXPORT_BACKOFF_BASE_SECONDS,
+    backoffMaxSeconds: e.EXPORT_BACKOFF_MAX_SECONDS,
+    maxManualRetries: e.EXPORT_MAX_MANUAL_RETRIES,
+    historyRetentionDays: e.EXPORT_HISTORY_RETENTION_DAYS,
   };
 }
