@@ -3,7 +3,8 @@
 import Link from 'next/link';
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { estimateExport, formatBytes, formatDuration } from '@/components/exports/estimate';
+import { formatBytes, formatDuration } from '@/components/exports/estimate';
+import { estimateBytes, estimateRenderSeconds } from '@/lib/exports/estimate';
 import { ExportJobStatus } from '@/components/exports/ExportJobStatus';
 import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESET_IDS, SIZE_PRESETS } from '@/lib/poster/presets';
@@ -37,7 +38,7 @@ export function ExportPanel() {
   }, [checkSession]);
 
   const pixels = posterPixelSize(posterFormat, size);
-  const estimate = estimateExport(format, pixels);
+  const estimate = { seconds: estimateRenderSeconds(size), bytes: estimateBytes(format, pixels) };
   const exportNow = () => void startExport({ poster: usePosterStore.getState().config, format, size });
 
   return (

@@ -1,23 +1,4 @@
-import type { PixelSize } from '@/lib/poster/geometry';
-import type { ExportFormat } from '@/types/exports';
-
-/**
- * Rough expectations shown before exporting. Map posters are mostly flat
- * colour, so they compress well; the numbers are "about", never promises.
- * The server's own estimate (`estimatedSeconds`) replaces the time once a job exists.
- */
-const BYTES_PER_PIXEL: Record<ExportFormat, number> = { png: 0.8, jpeg: 0.25, pdf: 0.8 };
-const SECONDS_FIXED = 6;
-const SECONDS_PER_MEGAPIXEL = 0.6;
-
-export function estimateExport(format: ExportFormat, pixels: PixelSize): { seconds: number; bytes: number } {
-  const megapixels = (pixels.width * pixels.height) / 1e6;
-  return {
-    seconds: Math.round(SECONDS_FIXED + SECONDS_PER_MEGAPIXEL * megapixels),
-    bytes: Math.round(BYTES_PER_PIXEL[format] * pixels.width * pixels.height),
-  };
-}
-
+/** How estimates read in the interface; the estimates themselves come from lib/exports/estimate.ts. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(0)} KB`;

@@ -2,7 +2,8 @@ import 'server-only';
 import { posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
 import type { ApiExport } from '@/types/api';
-import type { ExportJob, ExportSize } from '@/types/exports';
+import type { ExportJob } from '@/types/exports';
+import { estimateRenderSeconds } from '@/lib/exports/estimate';
 import { posterConfigSchema } from '@/types/poster';
 
 /**
@@ -11,15 +12,6 @@ import { posterConfigSchema } from '@/types/poster';
  */
 
 export const EXPORTS_API = '/api/v1/exports';
-
-/** Rough seconds of one render by size preset (warm browser, this class of machine), for the progress UI only. */
-export const ESTIMATED_RENDER_SECONDS: Record<ExportSize, number> = {
-  social: 6,
-  small: 12,
-  medium: 25,
-  large: 45,
-  ultra: 100,
-};
 
 export const statusUrlOf = (id: string) => `${EXPORTS_API}/${id}`;
 export const downloadUrlOf = (id: string) => `${EXPORTS_API}/${id}/download`;
@@ -70,7 +62,7 @@ export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport
 /** The render's rough length, less what the progress says is done; null once the job has ended. */
 function estimatedSeconds(job: ExportJob): number | null {
   if (job.status !== 'queued' && job.status !== 'running') return null;
-  const total = ESTIMATED_RENDER_SECONDS[job.request.size];
+  const total = estimateRenderSeconds(job.request.size);
   const left = job.status === 'running' ? total * (1 - job.progress / 100) : total;
   return Math.max(1, Math.ceil(left));
 }
