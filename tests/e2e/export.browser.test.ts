@@ -133,11 +133,11 @@ describe('exporting a poster, end to end', { timeout: 900_000 }, () => {
     const page = await signedIn(`other-${Date.now()}@example.com`, '/exports');
 
     expect(await page.locator(`[data-export-id="${exportId}"]`).count()).toBe(0);
-    expect(await page.getByRole('heading', { name: 'No exports yet' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { name: 'No exports yet' }).waitFor({ state: 'visible', timeout: 60_000 });
 
     const response = await page.goto(`${appUrl}/exports/${exportId}`, { timeout: 180_000 });
     expect(response?.status()).toBe(404);
-    expect(await page.getByTestId('export-not-found').isVisible()).toBe(true);
+    await page.getByTestId('export-not-found').waitFor({ state: 'visible', timeout: 60_000 });
     expect(await page.content()).not.toContain(TITLE);
 
     const download = await page.request.get(`${appUrl}/api/v1/exports/${exportId}/download`, { maxRedirects: 0 });

@@ -42,7 +42,7 @@ async function mapSettled(p: Page) {
   await p.waitForFunction(() => {
     const map = (window as unknown as { __posterMap?: { loaded(): boolean; areTilesLoaded(): boolean; isStyleLoaded(): boolean } }).__posterMap;
     return Boolean(map && map.loaded() && map.isStyleLoaded() && map.areTilesLoaded());
-  }, { timeout: 120_000, polling: 200 });
+  }, { timeout: 180_000, polling: 200 });
   await p.evaluate(async () => {
     const map = (window as unknown as { __posterMap: { triggerRepaint(): void; getCanvas(): HTMLCanvasElement } }).__posterMap;
     map.triggerRepaint();
@@ -82,7 +82,7 @@ describe('the poster editor, offline', () => {
     expect(waterShare, 'rivers and ponds in the palette’s water colour').toBeGreaterThan(0.0005);
     expect(paperShare, 'paper margins and the text backdrop').toBeGreaterThan(0.05);
     expect(outside, 'nothing fetched from outside the app').toEqual([]);
-  }, 180_000); // a cold `next dev` compiles the editor on first load
+  }, 300_000); // a cold `next dev` compiles the editor on first load
 
   it('redraws the poster text as you type', async () => {
     const overlay = async () => page.$eval('[data-testid="poster-overlay"]', (c) => (c as HTMLCanvasElement).toDataURL());

@@ -28,7 +28,34 @@ export async function startTestApp(env: NodeJS.ProcessEnv): Promise<{ url: strin
     }
     await new Promise((r) => setTimeout(r, 300));
   }
+  await warmUp(url);
   return { url, stop: async () => stop(child) };
+}
+
+/**
+ * next dev compiles each route on its first request, and the offline basemap
+ * is built on the first tile request: do all of that once, one at a time,
+ * before the tests start, so no test spends its own time limit on it.
+ */
+const WARM_UP = [
+  '/',
+  '/renderer',
+  '/sign-in',
+  '/exports',
+  '/api/tiles',
+  '/api/tiles/14/4295/6086',
+  '/maplibre/maplibre-gl-worker.mjs',
+  '/fonts/montserrat-latin-700-normal.woff2',
+  '/api/v1/exports',
+  '/api/cron/process-exports',
+];
+
+async function warmUp(url: string) {
+  for (const route of WARM_UP) {
+    await fetch(url + route, { redirect: 'manual', signal: AbortSignal.timeout(180_000) })
+      .then((r) => r.arrayBuffer())
+      .catch(() => undefined);
+  }
 }
 
 const DIST_DIR = '.next-test';
