@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // One file at a time: the browser tests share two cores with SwiftShader and a
+    // next dev server, and in parallel they starve each other into timeouts.
+    fileParallelism: false,
   },
 });

@@ -56,14 +56,22 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
 
   const styleInputs = { style: config.style, palette: config.palette, customPalette: config.customPalette, layers: config.layers, typography: config.typography };
   const styleKey = JSON.stringify([styleInputs, contoursUrl]);
+  // The style the map holds, so a render that changes nothing never calls setStyle —
+  // above all not while the first style is still loading, which makes MapLibre start over.
+  const appliedStyleKey = useRef<string | null>(null);
 
   // Create the map once.
   useEffect(() => {
-    const { place } = usePosterStore.getState().config;
+    const initial = usePosterStore.getState().config;
+    const { place } = initial;
+    appliedStyleKey.current = JSON.stringify([
+      { style: initial.style, palette: initial.palette, customPalette: initial.customPalette, layers: initial.layers, typography: initial.typography },
+      null,
+    ]);
     setAppServedWorker(maplibregl, window.location.origin);
     const instance = new maplibregl.Map({
       container: mapRef.current!,
-      style: buildMapStyle(usePosterStore.getState().config, { tileSource, baseUrl: window.location.origin }),
+      style: buildMapStyle(initial, { tileSource, baseUrl: window.location.origin }),
       center: [place.center.lng, place.center.lat],
       zoom: place.zoom,
       bearing: place.bearing,
@@ -86,7 +94,9 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
   }, [tileSource, setPlace]);
 
   useEffect(() => {
-    map.current?.setStyle(buildMapStyle(styleInputs, { tileSource, baseUrl: window.location.origin, contoursTileUrl: contoursUrl }));
+    if (!map.current || appliedStyleKey.current === styleKey) return;
+    appliedStyleKey.current = styleKey;
+    map.current.setStyle(buildMapStyle(styleInputs, { tileSource, baseUrl: window.location.origin, contoursTileUrl: contoursUrl }));
     // styleKey stands for styleInputs, which is a new object every render
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [styleKey, tileSource]);
