@@ -133,7 +133,8 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
     });
     return done.status === 'succeeded' ? 'succeeded' : 'cancelled';
   } catch (e) {
-    return await reportFailure(job, e, cancelRequested || signal?.aborted === true);
+    // A failed heartbeat stops the render through shouldStop; report why it failed, not the stop it caused.
+    return await reportFailure(job, beatError ?? e, cancelRequested || signal?.aborted === true);
   } finally {
     clearInterval(timer);
     await rendered?.cleanup();
