@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GET as tileRoute } from '@/app/api/tiles/[z]/[x]/[y]/route';
 import { GET as tileJsonRoute } from '@/app/api/tiles/route';
-import { basemapFile } from '@/lib/map/basemap/tiles';
+import { basemapFile, basemapTile } from '@/lib/map/basemap/tiles';
 
 /** The tile containing a point, as MapLibre asks for it. */
 function tileOf(lng: number, lat: number, z: number) {
@@ -35,6 +35,15 @@ describe('the offline basemap', () => {
     for (const layer of ['transportation', 'building', 'water', 'waterway', 'transportation_name']) expect(Object.keys(tile!.layers)).toContain(layer);
     const roads = classesOf(tile!, 'transportation');
     for (const c of ['primary', 'secondary', 'minor', 'service', 'path']) expect(roads).toContain(c);
+  });
+
+  it('still serves tiles where the data folder cannot be written (as on Vercel), building the basemap in memory', async () => {
+    // sysfs refuses new folders even to root (EPERM), as Vercel's read-only file system does (EROFS).
+    const file = basemapFile('/sys/carto-export-read-only');
+    const { z, x, y } = tileOf(-85.6325, 41.9437, 14);
+    const tile = new VectorTile(new PbfReader(await basemapTile(z, x, y, file)));
+    expect(Object.keys(tile.layers)).toContain('transportation');
+    expect(existsSync(file)).toBe(false);
   });
 
   it('serves the world at small scales: the ocean and country borders', async () => {

@@ -34,12 +34,21 @@ export async function writeBasemapData(file = basemapFile()): Promise<BasemapDat
   return data;
 }
 
+// Where the data folder cannot be written (Vercel's function file system is read-only outside /tmp),
+// the basemap is built in memory for this process instead: slower on a cold start, never a failed tile.
+const READ_ONLY_CODES = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOTDIR']);
+
 async function loadBasemapData(file: string): Promise<BasemapData> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as BasemapData;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return writeBasemapData(file);
+  }
+  try {
+    return await writeBasemapData(file);
+  } catch (error) {
+    if (!READ_ONLY_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    return buildBasemapData();
   }
 }
 
