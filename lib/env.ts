@@ -74,6 +74,17 @@ export const envSchema = z
     /** `npm run worker`: jobs processed at once in one process. */
     WORKER_CONCURRENCY: int(1, 1, 8),
     BROWSER_RECYCLE_AFTER_JOBS: int(25, 1, 10_000),
+
+    /** Webhooks may reach loopback and private addresses: unset → only outside production (lib/webhooks/policy.ts). */
+    WEBHOOK_ALLOW_PRIVATE: z.preprocess(
+      emptyAsUndefined,
+      z.enum(['true', 'false'], { message: 'expected true or false' }).transform((v) => v === 'true').optional(),
+    ),
+    WEBHOOK_TIMEOUT_SECONDS: int(10, 1, 60),
+    // Delivery retries, written to the database's webhook_settings at start-up (SQL schedules them).
+    WEBHOOK_MAX_ATTEMPTS: int(8, 1, 20),
+    WEBHOOK_BACKOFF_BASE_SECONDS: int(30, 1, 3600),
+    WEBHOOK_BACKOFF_MAX_SECONDS: int(3600, 1, 86_400),
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 'supabase') {

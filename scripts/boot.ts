@@ -8,6 +8,7 @@ import { appUrl, parseEnv } from '@/lib/env';
 import { startLocalScheduler } from '@/lib/cron/localScheduler';
 import { applyQueueSettings } from '@/lib/exports/settings';
 import { queueSettingsFromEnv } from '@/lib/exports/workerSettings';
+import { applyWebhookSettings, webhookSettingsFromEnv } from '@/lib/webhooks/settings';
 import { closeSql } from '@/lib/db/client';
 
 export type LocalServices = {
@@ -60,6 +61,7 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
   }
   // Quotas and TTL live in the database, where the SQL functions enforce them; the environment sets them.
   await applyQueueSettings(queueSettingsFromEnv());
+  await applyWebhookSettings(webhookSettingsFromEnv());
 
   const base = appUrl(e);
   let stopScheduler = () => {};

@@ -7,6 +7,7 @@ import {
   MAX_BATCH,
   requestOptionsSchema,
 } from '@/types/exports';
+import { webhookEventTypeSchema, webhookStateSchema } from '@/types/webhooks';
 
 /**
  * What the HTTP API returns for an export: the one status object shared by
@@ -51,8 +52,34 @@ export const apiExportSchema = z.object({
   /** Seconds until done, roughly, while queued or running. */
   estimatedSeconds: z.number().int().nullable(),
   statusUrl: z.string(),
+  /** The request's webhook and how its delivery went; null without a webhookUrl. State null: the export has not ended yet. */
+  webhook: z
+    .object({
+      url: z.string(),
+      state: webhookStateSchema.nullable(),
+      attempts: z.number().int(),
+      lastStatus: z.number().int().nullable(),
+      lastError: z.string().nullable(),
+      lastAttemptAt: z.string().nullable(),
+      nextAttemptAt: z.string().nullable(),
+      deliveredAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type ApiExport = z.infer<typeof apiExportSchema>;
+
+/**
+ * What a webhook POSTs: one event per terminal state of an export, `id`
+ * unchanged across retries (dedupe on it), `data` the status object with
+ * absolute URLs.
+ */
+export const apiWebhookEventSchema = z.object({
+  id: z.uuid(),
+  type: webhookEventTypeSchema,
+  createdAt: z.string(),
+  data: apiExportSchema,
+});
+export type ApiWebhookEvent = z.infer<typeof apiWebhookEventSchema>;
 
 export const apiExportListSchema = z.object({ exports: z.array(apiExportSchema), nextCursor: z.string().nullable() });
 export type ApiExportList = z.infer<typeof apiExportListSchema>;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
+import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
  * The export queue's types. Statuses, formats and sizes are mirrored by the
@@ -21,6 +22,8 @@ export const exportRequestSchema = z.object({
   poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
+  /** Where to POST the signed status object once the export ends (succeeded, failed or cancelled). */
+  webhookUrl: webhookUrlSchema.optional(),
 });
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
@@ -29,7 +32,11 @@ export type ExportRequest = z.infer<typeof exportRequestSchema>;
  * saved under an older poster schema still lists in the history; the worker
  * parses it with `parsePosterConfig` and fails it as `invalid_poster`.
  */
-export const storedExportRequestSchema = exportRequestSchema.extend({ poster: z.record(z.string(), z.unknown()) });
+export const storedExportRequestSchema = exportRequestSchema.extend({
+  poster: z.record(z.string(), z.unknown()),
+  // Read as stored: the sender re-checks it (policy and DNS) before every delivery.
+  webhookUrl: z.string().optional(),
+});
 
 export const MAX_BATCH = 10;
 
@@ -78,6 +85,16 @@ export const exportJobSchema = z.object({
   updatedAt: timestamp,
   startedAt: nullableTimestamp,
   finishedAt: nullableTimestamp,
+  // The webhook delivery of the job's latest terminal event (migrations/0008).
+  webhookEventId: z.uuid().nullable(),
+  webhookEvent: webhookEventTypeSchema.nullable(),
+  webhookState: webhookStateSchema.nullable(),
+  webhookAttempts: z.number().int(),
+  webhookLastStatus: z.number().int().nullable(),
+  webhookLastError: z.string().nullable(),
+  webhookLastAttemptAt: nullableTimestamp,
+  webhookNextAt: nullableTimestamp,
+  webhookDeliveredAt: nullableTimestamp,
 });
 export type ExportJob = z.infer<typeof exportJobSchema>;
 

@@ -53,6 +53,7 @@ Export:
   --format <f>           png, jpeg, pdf (default png)
   --size <s>             ${SIZE_PRESET_IDS.join(', ')} (default small)
   --out <path>           where to write the file (default ./<title>-<size>.<ext>)
+  --webhook-url <url>    also have the app POST the signed status there when it ends
 
 Where and who:
   --url <url>            the app (default $CARTO_URL, else ${DEFAULT_APP_URL})

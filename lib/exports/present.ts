@@ -56,6 +56,18 @@ export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport
     finishedAt: job.finishedAt?.toISOString() ?? null,
     estimatedSeconds: estimatedSeconds(job),
     statusUrl: statusUrlOf(job.id),
+    webhook: job.request.webhookUrl
+      ? {
+          url: job.request.webhookUrl,
+          state: job.webhookState,
+          attempts: job.webhookAttempts,
+          lastStatus: job.webhookLastStatus,
+          lastError: job.webhookLastError,
+          lastAttemptAt: job.webhookLastAttemptAt?.toISOString() ?? null,
+          nextAttemptAt: job.webhookState === 'pending' ? (job.webhookNextAt?.toISOString() ?? null) : null,
+          deliveredAt: job.webhookDeliveredAt?.toISOString() ?? null,
+        }
+      : null,
   };
 }
 

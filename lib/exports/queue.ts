@@ -14,6 +14,7 @@ import {
 } from '@/types/exports';
 import { InvalidRequest, NotFound, queueCall } from '@/lib/exports/errors';
 import { jsonParam, parseExportJob, USER_COLUMNS } from '@/lib/exports/rows';
+import { assertWebhookUrlAllowed } from '@/lib/webhooks/policy';
 
 /**
  * The user's side of the export queue: thin typed wrappers over the SQL
@@ -27,7 +28,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function parseRequest(input: unknown, index: number | null = null) {
   const parsed = exportRequestSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // The address policy needs the environment, so it is checked here rather than in the schema.
+    if (parsed.data.webhookUrl) assertWebhookUrlAllowed(parsed.data.webhookUrl, index === null ? 'webhookUrl' : `exports.${index}.webhookUrl`);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const problem = `${issue.path.join('.') || 'request'}: ${issue.message}`;
   throw new InvalidRequest(problem, index, index === null ? `Fix the export request (${problem}).` : `Fix export ${index + 1} of the batch (${problem}).`);

@@ -7,12 +7,14 @@ import { exportJobSchema, workerJobSchema, type ClaimedJob, type ExportJob, type
  * so that a column the code does not expect fails loudly at the edge.
  */
 
-/** The columns users may read (migrations/0002 grants exactly these). */
+/** The columns users may read (migrations/0002 and 0008 grant exactly these). */
 export const USER_COLUMNS = [
   'id', 'user_id', 'status', 'request', 'priority', 'attempts', 'max_attempts', 'manual_retries', 'run_at',
   'lease_expires_at', 'heartbeat_at', 'cancel_requested_at', 'progress', 'stage', 'error_code', 'error_message',
   'result_path', 'result_bytes', 'result_width', 'result_height', 'result_content_type', 'thumbnail_path',
   'result_meta', 'expires_at', 'download_count', 'idempotency_key', 'created_at', 'updated_at', 'started_at', 'finished_at',
+  'webhook_event_id', 'webhook_event', 'webhook_state', 'webhook_attempts', 'webhook_last_status', 'webhook_last_error',
+  'webhook_last_attempt_at', 'webhook_next_at', 'webhook_delivered_at',
 ] as const;
 
 function camelKeys(row: Record<string, unknown>): Record<string, unknown> {

@@ -10,6 +10,7 @@ import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
 import { exportObjectPaths, getStorage } from '@/lib/storage';
+import { deliverDueWebhooksQuietly } from '@/lib/webhooks/deliver';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
 import type { ClaimedJob } from '@/types/exports';
@@ -51,6 +52,8 @@ export async function tick(options: TickOptions): Promise<TickReport> {
   const settings = workerSettings();
   const workerId = options.workerId ?? defaultWorkerId();
   const report: TickReport = { reaped: (await reapExpired()).length, processed: [] };
+  // Webhooks due from earlier (retries, cancels through the API, jobs the reap just ended).
+  await deliverDueWebhooksQuietly();
   while (!options.signal?.aborted && report.processed.length < (options.maxJobs ?? Infinity)) {
     if (started + options.budgetMs - Date.now() < settings.minJobBudgetMs) break;
     const [job] = await claimJobs(workerId, 1, settings.leaseSeconds);
@@ -58,6 +61,8 @@ export async function tick(options: TickOptions): Promise<TickReport> {
     const t = Date.now();
     const outcome = await processJob(job, options.signal);
     report.processed.push({ id: job.id, outcome, ms: Date.now() - t });
+    // The job's own webhook, if it just ended, goes out now rather than at the next tick.
+    await deliverDueWebhooksQuietly();
   }
   return report;
 }

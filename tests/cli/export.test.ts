@@ -61,7 +61,7 @@ describe('npm run export: options', () => {
 
   it('takes the place, style, text and format from flags, and a key from CARTO_API_KEY', () => {
     const options = parseCliArgs(
-      ['--place', 'japan', '--style', 'midnight', '--title', 'Nihon!', '--format', 'pdf', '--size', 'social', '--aspect', '1:1', '--url', 'https://posters.example/'],
+      ['--place', 'japan', '--style', 'midnight', '--title', 'Nihon!', '--format', 'pdf', '--size', 'social', '--aspect', '1:1', '--url', 'https://posters.example/', '--webhook-url', 'https://hooks.example/carto'],
       { CARTO_API_KEY: 'cek_secret' },
       scratch,
     )!;
@@ -75,6 +75,7 @@ describe('npm run export: options', () => {
     expect(poster.format.aspect).toBe('1:1');
     expect(options.appUrl).toBe('https://posters.example');
     expect(options.auth).toEqual({ kind: 'apiKey', apiKey: 'cek_secret' });
+    expect(options.webhookUrl).toBe('https://hooks.example/carto');
     expect(options.out).toBe(path.join(scratch, 'nihon-social.pdf'));
   });
 
