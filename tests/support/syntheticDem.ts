@@ -12,7 +12,7 @@ import sharp from 'sharp';
 const TILE_SIZE = 256;
 const PLAIN_METRES = 250;
 /** Gaussian hills: centre, height above the plain (m), radius (m). */
-export const SYNTHETIC_HILLS = [
+const SYNTHETIC_HILLS = [
   { lng: -85.6265, lat: 41.9475, height: 180, radius: 1200 },
   { lng: -85.6050, lat: 41.9600, height: 120, radius: 900 },
   { lng: -85.6480, lat: 41.9330, height: 150, radius: 1500 },
@@ -21,7 +21,7 @@ export const SYNTHETIC_HILLS = [
 const EARTH_RADIUS = 6_378_137;
 const METRES_PER_DEGREE = (Math.PI * EARTH_RADIUS) / 180;
 
-export function syntheticElevation(lng: number, lat: number): number {
+function syntheticElevation(lng: number, lat: number): number {
   let metres = PLAIN_METRES;
   for (const hill of SYNTHETIC_HILLS) {
     const dx = (lng - hill.lng) * METRES_PER_DEGREE * Math.cos((hill.lat * Math.PI) / 180);
@@ -32,7 +32,7 @@ export function syntheticElevation(lng: number, lat: number): number {
 }
 
 /** One terrarium PNG tile; each pixel holds the elevation at its centre. */
-export async function syntheticDemTile(z: number, x: number, y: number): Promise<Buffer> {
+async function syntheticDemTile(z: number, x: number, y: number): Promise<Buffer> {
   const pixels = Buffer.alloc(TILE_SIZE * TILE_SIZE * 3);
   const worldSize = TILE_SIZE * 2 ** z;
   for (let py = 0; py < TILE_SIZE; py++) {
