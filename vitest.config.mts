@@ -11,9 +11,6 @@ export default defineConfig({
   },
   test: {
     include: ['tests/**/*.test.ts'],
-    // Quarantined: in a full run the editor's map never finishes loading (it passes alone, ~10 s);
-    // `npm run test:editor` runs it until that is understood.
-    exclude: process.env.CARTO_TEST_EDITOR ? [] : ['tests/poster/editor.browser.test.ts'],
     globalSetup: ['tests/support/globalSetup.ts'],
     setupFiles: ['tests/support/perFile.ts'],
     testTimeout: 60_000,

@@ -1,7 +1,7 @@
 'use client';
 
 import { create } from 'zustand';
-import { defaultPaletteOf } from '@/lib/map/palettes';
+import { defaultPaletteOf, resolvePalette, type PaletteRole } from '@/lib/map/palettes';
 import type { LayerToggle, MapStyleId } from '@/lib/map/styles';
 import { DEFAULT_POSTER, formatCoordinates } from '@/lib/poster/defaults';
 import type { SizePresetId } from '@/lib/poster/presets';
@@ -21,6 +21,10 @@ export interface PosterState {
   setText: (text: Partial<PosterConfig['text']>) => void;
   setStyle: (style: MapStyleId) => void;
   setPalette: (palette: string) => void;
+  /** Starts a custom palette from the colours on screen (no-op if one is already in use). */
+  customizePalette: () => void;
+  /** Changes one colour of the custom palette, starting one from the current colours if needed. */
+  setCustomColor: (role: PaletteRole, color: string) => void;
   setLayer: (layer: LayerToggle, on: boolean) => void;
   setTypography: (typography: Partial<PosterTypography>) => void;
   setFormat: (format: Partial<PosterFormat>) => void;
@@ -47,6 +51,8 @@ export const usePosterStore = create<PosterState>()((set) => ({
     })),
   setStyle: (style) => set((s) => ({ config: { ...s.config, style, palette: defaultPaletteOf(style), customPalette: null } })),
   setPalette: (palette) => set((s) => ({ config: { ...s.config, palette, customPalette: null } })),
+  customizePalette: () => set((s) => ({ config: { ...s.config, customPalette: resolvePalette(s.config) } })),
+  setCustomColor: (role, color) => set((s) => ({ config: { ...s.config, customPalette: { ...resolvePalette(s.config), [role]: color } } })),
   setLayer: (layer, on) => set((s) => ({ config: { ...s.config, layers: { ...s.config.layers, [layer]: on } } })),
   setTypography: (typography) => set((s) => ({ config: { ...s.config, typography: { ...s.config.typography, ...typography } } })),
   setFormat: (format) => set((s) => ({ config: { ...s.config, format: { ...s.config.format, ...format } } })),

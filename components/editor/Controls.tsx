@@ -1,6 +1,6 @@
 'use client';
 
-import { PALETTES, type Palette } from '@/lib/map/palettes';
+import { PALETTE_ROLES, PALETTES, resolvePalette, type Palette, type PaletteRole } from '@/lib/map/palettes';
 import { LAYER_TOGGLES, MAP_STYLE_IDS, MAP_STYLES, type LayerToggle } from '@/lib/map/styles';
 import type { TileSource } from '@/lib/map/tileSource';
 import { PRESET_PLACES } from '@/lib/poster/defaults';
@@ -85,10 +85,19 @@ function Swatches({ palette }: { palette: Palette }) {
   );
 }
 
+const ROLE_LABELS: Record<PaletteRole, string> = {
+  paper: 'Paper', ink: 'Text & ink', land: 'Land', water: 'Water', park: 'Parks', building: 'Buildings',
+  roadMajor: 'Major roads', roadMinor: 'Minor roads', rail: 'Railways', contour: 'Contours',
+};
+
 export function StyleControls() {
-  const { style, palette } = usePosterStore((s) => s.config);
+  const config = usePosterStore((s) => s.config);
+  const { style, palette, customPalette } = config;
   const setStyle = usePosterStore((s) => s.setStyle);
   const setPalette = usePosterStore((s) => s.setPalette);
+  const customizePalette = usePosterStore((s) => s.customizePalette);
+  const setCustomColor = usePosterStore((s) => s.setCustomColor);
+  const colors = resolvePalette(config);
   return (
     <Section title="Style">
       <div className={styles.styleGrid}>
@@ -102,12 +111,26 @@ export function StyleControls() {
       <h3>Palette</h3>
       <div className={styles.paletteRow}>
         {Object.entries(PALETTES[style] as Record<string, Palette>).map(([id, p]) => (
-          <button key={id} type="button" data-palette={id} className={`${styles.paletteCard} ${id === palette ? styles.selected : ''}`} onClick={() => setPalette(id)}>
+          <button key={id} type="button" data-palette={id} className={`${styles.paletteCard} ${id === palette && !customPalette ? styles.selected : ''}`} onClick={() => setPalette(id)}>
             <Swatches palette={p} />
             {p.label}
           </button>
         ))}
+        <button type="button" data-palette="custom" className={`${styles.paletteCard} ${customPalette ? styles.selected : ''}`} onClick={customizePalette}>
+          <Swatches palette={{ label: 'Custom', colors }} />
+          Custom
+        </button>
       </div>
+      {customPalette && (
+        <div className={styles.customColors}>
+          {PALETTE_ROLES.map((role) => (
+            <label key={role}>
+              <input type="color" value={colors[role]} data-role={role} aria-label={`${ROLE_LABELS[role]} colour`} onChange={(e) => setCustomColor(role, e.target.value)} />
+              {ROLE_LABELS[role]}
+            </label>
+          ))}
+        </div>
+      )}
     </Section>
   );
 }
@@ -240,7 +263,7 @@ export function LayerControls({ tileSource }: { tileSource: TileSource }) {
       <div className={styles.toggles}>
         {LAYER_TOGGLES.map((layer) => (
           <label key={layer} className={styles.check} title={unavailable[layer]}>
-            <input type="checkbox" checked={layers[layer] && !unavailable[layer]} disabled={Boolean(unavailable[layer])} onChange={(e) => setLayer(layer, e.target.checked)} />
+            <input type="checkbox" data-layer={layer} checked={layers[layer] && !unavailable[layer]} disabled={Boolean(unavailable[layer])} onChange={(e) => setLayer(layer, e.target.checked)} />
             {LAYER_LABELS[layer]}
           </label>
         ))}

@@ -1,9 +1,8 @@
-import chromium from '@sparticuz/chromium';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PALETTES } from '@/lib/map/palettes';
+import { launchOfflineBrowser, recordOutsideRequests } from './fixture/editorBrowser';
+import { mapSettled, previewPixels } from './fixture/editorPage';
 
 /**
  * The editor in real headless Chromium with the network cut off except for
@@ -11,65 +10,37 @@ import { PALETTES } from '@/lib/map/palettes';
  * palette's colours, inside the poster frame.
  */
 // The shared test app server (tests/support/globalSetup.ts).
-const app = { url: inject('appUrl') };
+const app = inject('appUrl');
 let browser: Browser;
 let page: Page;
-const outside: string[] = [];
+let outside: string[];
 
 beforeAll(async () => {
-  browser = await puppeteer.launch({
-    executablePath: await chromium.executablePath(),
-    args: [...chromium.args, '--disable-background-networking'],
-    headless: true,
-    defaultViewport: { width: 1400, height: 900 },
-  });
+  browser = await launchOfflineBrowser();
   page = await browser.newPage();
-  await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    const url = request.url();
-    if (url.startsWith(app.url) || url.startsWith('data:') || url.startsWith('blob:')) return void request.continue();
-    outside.push(url);
-    void request.abort();
-  });
+  outside = recordOutsideRequests(page, [app]);
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** Waits until the map has loaded every tile, then makes SwiftShader actually draw (its `idle` comes early). */
-async function mapSettled(p: Page) {
-  await p.waitForFunction(() => {
-    const map = (window as unknown as { __posterMap?: { loaded(): boolean; areTilesLoaded(): boolean; isStyleLoaded(): boolean } }).__posterMap;
-    return Boolean(map && map.loaded() && map.isStyleLoaded() && map.areTilesLoaded());
-  }, { timeout: 180_000, polling: 200 });
-  await p.evaluate(async () => {
-    const map = (window as unknown as { __posterMap: { triggerRepaint(): void; getCanvas(): HTMLCanvasElement } }).__posterMap;
-    map.triggerRepaint();
-    for (let i = 0; i < 3; i++) await new Promise((r) => requestAnimationFrame(r));
-    const gl = map.getCanvas().getContext('webgl2')!;
-    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
-  });
-}
-
-/** Share of the preview's map pixels within a small distance of a colour. */
+/** Share of the preview's pixels within a small distance of each colour. */
 async function shareOf(p: Page, hexes: string[]): Promise<number[]> {
-  const preview = (await p.$('[data-testid="poster-preview"]'))!;
-  const png = await preview.screenshot({ type: 'png' });
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, width, height } = await previewPixels(p);
   const targets = hexes.map((h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16)));
   const counts = targets.map(() => 0);
-  for (let i = 0; i < data.length; i += info.channels) {
+  for (let i = 0; i < data.length; i += 3) {
     targets.forEach((t, k) => {
       if (Math.abs(data[i]! - t[0]!) <= 10 && Math.abs(data[i + 1]! - t[1]!) <= 10 && Math.abs(data[i + 2]! - t[2]!) <= 10) counts[k]!++;
     });
   }
-  return counts.map((c) => c / (info.width * info.height));
+  return counts.map((c) => c / (width * height));
 }
 
 describe('the poster editor, offline', () => {
   it('loads, paints the Three Rivers map and shows the palette’s road and water colours in the preview', async () => {
-    await page.goto(app.url, { waitUntil: 'load', timeout: 120_000 });
+    await page.goto(app, { waitUntil: 'load', timeout: 120_000 });
     await mapSettled(page);
 
     // A style with unmistakable road and water colours, chosen the way a person would.

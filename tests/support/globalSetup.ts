@@ -7,13 +7,15 @@ import type { TestProject } from 'vitest/node';
 import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
 import { startTestApp } from './appServer';
+import { startSyntheticDemServer } from './syntheticDem';
 
 /**
  * One throwaway embedded Postgres for the whole run (random free port,
  * temporary data folder), with a migrated template database that every test
  * file clones (tests/support/perFile.ts), so files run in parallel in
  * isolation; and one app server (next dev) on a database of its own, for the
- * tests that need real HTTP.
+ * tests that need real HTTP. The app's DEM_URL points at a synthetic DEM
+ * served here, so contours can be drawn without the network.
  */
 export const TEMPLATE_DB = 'carto_template';
 
@@ -43,7 +45,8 @@ export default async function setup(project: TestProject) {
   const appDatabaseUrl = adminUrl.replace(/\/postgres$/, '/carto_app');
   const appDataDir = path.join(root, 'app');
   mkdirSync(appDataDir, { recursive: true });
-  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir });
+  const dem = await startSyntheticDemServer();
+  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium' });
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);
@@ -51,9 +54,11 @@ export default async function setup(project: TestProject) {
   project.provide('appDatabaseUrl', appDatabaseUrl);
   project.provide('appDataDir', appDataDir);
   project.provide('appSecrets', secrets);
+  project.provide('demUrl', dem.urlTemplate);
 
   return async () => {
     await app.stop();
+    await dem.close();
     await pg.stop();
     rmSync(root, { recursive: true, force: true });
   };
@@ -68,5 +73,7 @@ declare module 'vitest' {
     appDatabaseUrl: string;
     appDataDir: string;
     appSecrets: { CRON_SECRET: string; AUTH_SECRET: string; FILE_URL_SECRET: string };
+    /** The synthetic DEM the app's DEM_URL names (`{z}/{x}/{y}` template); see ./syntheticDem.ts. */
+    demUrl: string;
   }
 }
