@@ -42,11 +42,13 @@ const WARM_UP = [
   '/renderer',
   '/sign-in',
   '/exports',
+  '/settings',
   '/api/tiles',
   '/api/tiles/14/4295/6086',
   '/maplibre/maplibre-gl-worker.mjs',
   '/fonts/montserrat-latin-700-normal.woff2',
   '/api/v1/exports',
+  '/api/v1/keys',
   '/api/cron/process-exports',
 ];
 
