@@ -33,7 +33,7 @@ describe('the settings page', { timeout: 300_000 }, () => {
     const page = await context.newPage();
     page.setDefaultTimeout(60_000);
     await page.goto(`${appUrl}/settings`, { timeout: 180_000 });
-    await expect.poll(() => page.getByRole('heading', { name: 'API keys' }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('heading', { name: 'API keys' }).isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await page.getByText('No API keys yet.').isVisible()).toBe(true);
 
     await page.getByLabel('Name').fill('poster robot');
@@ -43,8 +43,8 @@ describe('the settings page', { timeout: 300_000 }, () => {
     expect(await shown.innerText()).toMatch(/will not be shown again/);
     const key = (await shown.locator('code').innerText()).trim();
     expect(key).toMatch(/^cek_[0-9A-Za-z]{8}_[0-9A-Za-z]{43}$/);
-    await shown.getByRole('button', { name: 'Copy' }).click();
-    await expect.poll(() => shown.getByRole('button', { name: 'Copied' }).isVisible()).toBe(true);
+    await shown.getByRole('button', { name: 'Copy', exact: true }).click();
+    await expect.poll(() => shown.getByRole('button', { name: 'Copied', exact: true }).isVisible(), { timeout: 60_000 }).toBe(true);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 
     const row = page.getByTestId('api-keys').locator('tbody tr');
@@ -57,7 +57,7 @@ describe('the settings page', { timeout: 300_000 }, () => {
 
     await row.getByRole('button', { name: 'Revoke…' }).click();
     await row.getByRole('button', { name: 'Revoke', exact: true }).click();
-    await expect.poll(() => row.innerText()).toMatch(/Revoked/);
+    await expect.poll(() => row.innerText(), { timeout: 60_000 }).toMatch(/Revoked/);
     expect((await history(key)).status).toBe(401);
 
     // Reloaded, the page lists it as revoked and still never shows the key.

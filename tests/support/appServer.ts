@@ -49,6 +49,7 @@ const WARM_UP = [
   '/fonts/montserrat-latin-700-normal.woff2',
   '/api/v1/exports',
   '/api/v1/keys',
+  '/api/v1/keys/00000000-0000-0000-0000-000000000000',
   '/api/cron/process-exports',
 ];
 
