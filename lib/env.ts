@@ -68,6 +68,13 @@ export const envSchema = z
     EXPORT_MAX_MANUAL_RETRIES: int(3, 0, 100),
     EXPORT_HISTORY_RETENTION_DAYS: int(30, 1, 3650),
 
+    // API key limits, written to the database's api_key_settings at start-up (SQL enforces them).
+    /** Requests one API key may make in any API_KEY_RATE_WINDOW_SECONDS; more get 429 with Retry-After. */
+    API_KEY_RATE_LIMIT: int(60, 1, 100_000),
+    API_KEY_RATE_WINDOW_SECONDS: int(60, 1, 86_400),
+    /** Active (unrevoked) API keys per person. */
+    API_KEY_MAX_ACTIVE: int(20, 1, 1000),
+
     /** Lease of a claimed job; renewed by heartbeats, and longer than the cron route's maxDuration. */
     WORKER_LEASE_SECONDS: int(360, 5, 3600),
     WORKER_HEARTBEAT_SECONDS: int(10, 1, 600),

@@ -9,6 +9,7 @@ import { startLocalScheduler } from '@/lib/cron/localScheduler';
 import { applyQueueSettings } from '@/lib/exports/settings';
 import { queueSettingsFromEnv } from '@/lib/exports/workerSettings';
 import { applyWebhookSettings, webhookSettingsFromEnv } from '@/lib/webhooks/settings';
+import { applyApiKeySettings, apiKeySettingsFromEnv } from '@/lib/auth/apiKeySettings';
 import { closeSql } from '@/lib/db/client';
 
 export type LocalServices = {
@@ -62,6 +63,7 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
   // Quotas and TTL live in the database, where the SQL functions enforce them; the environment sets them.
   await applyQueueSettings(queueSettingsFromEnv());
   await applyWebhookSettings(webhookSettingsFromEnv());
+  await applyApiKeySettings(apiKeySettingsFromEnv());
 
   const base = appUrl(e);
   let stopScheduler = () => {};

@@ -90,6 +90,7 @@ export function ExportPanel() {
       {currentId && <ExportJobStatus id={currentId} />}
       <nav className={styles.links} aria-label="Account">
         <Link href="/exports">My exports</Link>
+        {session === 'signed-in' && <Link href="/settings">Settings</Link>}
         {session === 'signed-in' && (
           <form method="post" action="/api/auth/sign-out">
             <button type="submit" className={styles.linkButton}>Sign out</button>

@@ -1,6 +1,7 @@
 import 'server-only';
 import { verifyAccessToken } from '@/lib/auth/tokens';
-import { Unauthenticated } from '@/lib/auth/errors';
+import { authenticateApiKey, looksLikeApiKey } from '@/lib/auth/apiKeys';
+import { SessionRequired, Unauthenticated } from '@/lib/auth/errors';
 import type { JwtClaims } from '@/types/auth';
 
 /** Name of the httpOnly cookie the local sign-in sets. */
@@ -9,25 +10,43 @@ export const SESSION_COOKIE = 'carto_session';
 type CookieSource = { get(name: string): { value: string } | undefined; getAll(): { name: string; value: string }[] };
 
 /**
- * Who is calling: a Bearer token first (API clients), then the session
- * cookie — ours in the embedded default, or the one @supabase/ssr writes.
- * Returns null when there is no credential at all; throws when there is one
- * and it is not valid, so a stale session is reported rather than ignored.
+ * Whether an API key may stand for its owner here. Only the export API
+ * accepts them (`requireCaller`); pages and key management need a session
+ * (`requireSession`), so a leaked key cannot mint or revoke keys.
  */
-export async function callerFrom(headers: Headers, cookies: CookieSource): Promise<JwtClaims | null> {
+type Options = { apiKeys: 'accept' | 'refuse' };
+
+/**
+ * Who is calling: a Bearer value first (an API key, or an access token), then
+ * the session cookie — ours in the embedded default, or the one @supabase/ssr
+ * writes. Returns null when there is no credential at all; throws when there
+ * is one and it is not valid, so a stale session is reported rather than ignored.
+ */
+export async function callerFrom(headers: Headers, cookies: CookieSource, { apiKeys }: Options = { apiKeys: 'refuse' }): Promise<JwtClaims | null> {
   const authorization = headers.get('authorization');
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
-    if (!match) throw new Unauthenticated('The Authorization header must be `Bearer <token>`.');
-    return verifyAccessToken(match[1]);
+    if (!match) throw new Unauthenticated('The Authorization header must be `Bearer <token or API key>`.');
+    if (!looksLikeApiKey(match[1])) return verifyAccessToken(match[1]);
+    // Refused before it is looked up: it costs the key no request, and says nothing about whether the key works.
+    if (apiKeys === 'refuse') throw new SessionRequired();
+    return authenticateApiKey(match[1]);
   }
   const token = cookies.get(SESSION_COOKIE)?.value ?? supabaseAccessToken(cookies);
   return token ? verifyAccessToken(token) : null;
 }
 
+/** The export API's caller: a session, an access token or an API key. */
 export async function requireCaller(headers: Headers, cookies: CookieSource): Promise<JwtClaims> {
-  const caller = await callerFrom(headers, cookies);
+  const caller = await callerFrom(headers, cookies, { apiKeys: 'accept' });
   if (!caller) throw new Unauthenticated();
+  return caller;
+}
+
+/** A signed-in person (session cookie or access token), never an API key. */
+export async function requireSession(headers: Headers, cookies: CookieSource): Promise<JwtClaims> {
+  const caller = await callerFrom(headers, cookies, { apiKeys: 'refuse' });
+  if (!caller) throw new Unauthenticated('Sign in to continue: send a session cookie or an `Authorization: Bearer` access token.');
   return caller;
 }
 

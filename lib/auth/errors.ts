@@ -4,3 +4,66 @@ export class Unauthenticated extends Error {
     super(message);
   }
 }
+
+/** A valid API key used where only a signed-in person may act (managing keys), so a leaked key cannot mint more. */
+export class SessionRequired extends Error {
+  readonly code = 'session_required';
+  constructor(message = 'API keys cannot do this: sign in and use the settings page (or a session token).') {
+    super(message);
+  }
+}
+
+/**
+ * API key errors. The SQL functions of migrations/0007 raise SQLSTATEs of
+ * class CK; `toApiKeyError` is the one place that maps them.
+ */
+export class ApiKeyLimit extends Error {
+  readonly code = 'api_key_limit';
+  constructor(readonly max: number, message: string) {
+    super(message);
+  }
+}
+
+export class ApiKeyNotFound extends Error {
+  readonly code = 'api_key_not_found';
+}
+
+export class RateLimited extends Error {
+  readonly code = 'rate_limited';
+  constructor(readonly retryAfterSeconds: number, message: string) {
+    super(message);
+  }
+}
+
+export class InvalidApiKeyRequest extends Error {
+  readonly code = 'invalid_request';
+}
+
+type PgError = { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown };
+
+export function toApiKeyError(e: unknown): unknown {
+  if (typeof e !== 'object' || e === null) return e;
+  const pg = e as PgError;
+  if (typeof pg.code !== 'string' || !pg.code.startsWith('CK')) return e;
+  let detail: Record<string, unknown> = {};
+  try {
+    detail = typeof pg.detail === 'string' ? (JSON.parse(pg.detail) as Record<string, unknown>) : {};
+  } catch {
+    // a detail that is not JSON carries nothing we need
+  }
+  const hint = typeof pg.hint === 'string' && pg.hint ? pg.hint : String(pg.message);
+  switch (pg.code) {
+    case 'CK001':
+      return new ApiKeyLimit(Number(detail.max), hint);
+    case 'CK002':
+      return new ApiKeyNotFound(hint);
+    case 'CK003':
+      return new RateLimited(Number(detail.retry_after_seconds ?? 1), hint);
+    case 'CK005':
+      return new InvalidApiKeyRequest(hint);
+    case 'CK006':
+      return new Unauthenticated(hint);
+    default:
+      return e;
+  }
+}

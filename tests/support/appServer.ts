@@ -42,11 +42,14 @@ const WARM_UP = [
   '/renderer',
   '/sign-in',
   '/exports',
+  '/settings',
   '/api/tiles',
   '/api/tiles/14/4295/6086',
   '/maplibre/maplibre-gl-worker.mjs',
   '/fonts/montserrat-latin-700-normal.woff2',
   '/api/v1/exports',
+  '/api/v1/keys',
+  '/api/v1/keys/00000000-0000-0000-0000-000000000000',
   '/api/cron/process-exports',
 ];
 
