@@ -15,8 +15,9 @@ type Family = { type: 'counter' | 'gauge' | 'histogram'; help: string; /** Label
 export const METRIC_FAMILIES: Record<string, Family> = {
   carto_export_jobs: { type: 'gauge', help: 'Export jobs by status (queued and running are the queue depth).', labels: ['status'] },
   carto_export_oldest_queued_seconds: { type: 'gauge', help: 'Seconds the oldest due queued export has waited (0 when none).' },
-  carto_export_claims_total: { type: 'counter', help: 'Export attempts claimed by a worker.' },
+  carto_export_claims_total: { type: 'counter', help: 'Export attempts claimed by a worker (completed + failed + cancelled attempts + running now).' },
   carto_export_completions_total: { type: 'counter', help: 'Exports that succeeded.' },
+  carto_export_cancelled_attempts_total: { type: 'counter', help: 'Running export attempts that ended because the user cancelled.' },
   carto_export_failures_total: { type: 'counter', help: 'Failed export attempts (retried or final) by error code.', labels: ['code'] },
   carto_export_render_seconds: { type: 'histogram', help: 'Time of the successful attempt from claim to completion, by size preset.', labels: ['size'] },
   carto_export_result_bytes: { type: 'histogram', help: 'Size of finished export files in bytes, by size preset.', labels: ['size'] },
