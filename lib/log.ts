@@ -6,9 +6,9 @@ import { env } from '@/lib/env';
  * The one logger of the server: JSON lines on stdout (no transport, so no
  * worker thread in a serverless function), level from LOG_LEVEL. Nothing
  * secret reaches a line: `redact` blanks credential-named fields, and every
- * string (message, field, error) has its URL queries, bearer tokens, JWTs
- * and the configured secrets cut out, so a signed download URL inside an
- * error message is logged without its signature.
+ * string (message, field, error) has its URL queries, bearer tokens, JWTs,
+ * connection-string passwords and the configured secrets cut out, so a
+ * signed download URL inside an error message is logged without its signature.
  */
 
 export type { Logger };
