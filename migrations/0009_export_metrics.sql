@@ -216,14 +216,13 @@ as $$
   )
 $$;
 
-revoke all on function public.export_metric_buckets(text) from public, anon, authenticated;
-revoke all on function public.export_metric_bucket(double precision[], double precision) from public, anon, authenticated;
+-- The bucket helpers serve only the trigger and export_metrics, which run as the owner.
+revoke all on function public.export_metric_buckets(text) from public, anon, authenticated, service_role;
+revoke all on function public.export_metric_bucket(double precision[], double precision) from public, anon, authenticated, service_role;
 revoke all on function public.record_export_metric(text, jsonb, bigint) from public, anon, authenticated;
 revoke all on function public.export_queue_depth() from public, anon, authenticated;
 revoke all on function public.export_metrics() from public, anon, authenticated;
 
-grant execute on function public.export_metric_buckets(text) to service_role;
-grant execute on function public.export_metric_bucket(double precision[], double precision) to service_role;
 grant execute on function public.record_export_metric(text, jsonb, bigint) to service_role;
 grant execute on function public.export_queue_depth() to service_role;
 grant execute on function public.export_metrics() to service_role;

@@ -109,6 +109,17 @@ describe('GET /api/metrics', () => {
     expect(rows.map((r) => [r.v, r.le])).toEqual([[0, 1e5], [1e5, 1e5], [100001, 5e5], [1e6, 1e6], [1e8, 1e8], [100000001, Infinity]]);
   });
 
+  it('keeps its tables behind row-level security with no grant to any API role (only the functions read and write them)', async () => {
+    const tables = await sql()<{ relname: string; rls: boolean; anon: boolean; authenticated: boolean; service: boolean }[]>`
+      select relname, relrowsecurity as rls, has_table_privilege('anon', oid, 'select') as anon,
+             has_table_privilege('authenticated', oid, 'select') as authenticated, has_table_privilege('service_role', oid, 'select') as service
+        from pg_class where relname in ('export_metric_counters', 'export_metric_completions') order by 1`;
+    expect(tables).toEqual([
+      { relname: 'export_metric_completions', rls: true, anon: false, authenticated: false, service: false },
+      { relname: 'export_metric_counters', rls: true, anon: false, authenticated: false, service: false },
+    ]);
+  });
+
   it('refuses metric names and labels that would make unbounded or malformed series, and the counters the queue keeps itself', async () => {
     expect((await rejection(recordMetric('Not A Name'))).code).toBe('invalid_request');
     expect((await rejection(recordMetric('carto_no_suffix'))).code).toBe('invalid_request');
