@@ -17,6 +17,8 @@ const secret = z.preprocess(emptyAsUndefined, z.string().min(32, 'expected at le
 export const envSchema = z
   .object({
     NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+    /** Lowest level written to the JSON logs on stdout. */
+    LOG_LEVEL: z.preprocess(emptyAsUndefined, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
     PORT: int(3000, 1, 65535),
     /** Public base URL of the app; the worker loads `${APP_URL}/renderer`. */
     APP_URL: optionalUrl,
@@ -35,6 +37,8 @@ export const envSchema = z
     EMBEDDED_PG_PORT: int(54329, 1024, 65535),
 
     CRON_SECRET: secret,
+    /** Bearer secret of GET /api/metrics; unset → CRON_SECRET. A separate one lets a scraper read metrics without running crons. */
+    METRICS_SECRET: secret,
     /** Signs local sign-in sessions (embedded default) — Supabase uses SUPABASE_JWT_SECRET. */
     AUTH_SECRET: secret,
     /** Signs local storage download URLs. */

@@ -9,6 +9,7 @@ import { bootLocal } from '@/scripts/boot';
 import { defaultWorkerId, browserPool, tick } from '@/lib/exports/worker';
 import { workerSettings } from '@/lib/exports/workerSettings';
 import { appUrl } from '@/lib/env';
+import { log } from '@/lib/log';
 
 const IDLE_POLL_MS = [500, 1000, 2000, 4000];
 const stop = new AbortController();
@@ -19,12 +20,11 @@ async function loop(slot: number) {
   let idle = 0;
   while (!stop.signal.aborted) {
     try {
+      // The tick logs each job and reap itself.
       const report = await tick({ budgetMs: 60 * 60_000, workerId, signal: stop.signal, maxJobs: 10 });
-      for (const p of report.processed) console.log(`[worker ${slot}] job ${p.id}: ${p.outcome} in ${(p.ms / 1000).toFixed(1)} s`);
-      if (report.reaped) console.log(`[worker ${slot}] returned ${report.reaped} job(s) with expired leases to the queue`);
       idle = report.processed.length ? 0 : Math.min(idle + 1, IDLE_POLL_MS.length - 1);
     } catch (e) {
-      console.error(`[worker ${slot}] tick failed: ${(e as Error).message}`);
+      log().error({ event: 'tick_failed', workerId, err: e }, 'worker tick failed; trying again shortly');
       idle = IDLE_POLL_MS.length - 1;
     }
     await new Promise((r) => {
@@ -35,28 +35,28 @@ async function loop(slot: number) {
 }
 
 async function main() {
-  const services = await bootLocal({ log: (m) => console.log(`[worker] ${m}`) });
+  const services = await bootLocal({ log: (m) => log().info({ event: 'boot' }, m) });
   const base = appUrl();
   const health = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-  if (!health) console.warn(`[worker] the app does not answer at ${base}; jobs will fail until it does (start it with npm run dev, or set APP_URL).`);
+  if (!health) log().warn({ event: 'app_unreachable', appUrl: base }, 'the app does not answer; jobs will fail until it does (start it with npm run dev, or set APP_URL)');
   const { concurrency } = workerSettings();
-  console.log(`[worker] ${defaultWorkerId()} processing exports with ${concurrency} slot(s); rendering ${base}/renderer`);
+  log().info({ event: 'worker_started', workerId: defaultWorkerId(), concurrency, renderer: `${base}/renderer` }, 'processing exports');
   await Promise.all(Array.from({ length: concurrency }, (_, i) => loop(i)));
   await browserPool().close();
   await services.stop();
-  console.log('[worker] stopped');
+  log().info({ event: 'worker_stopped' }, 'worker stopped');
   process.exit(0);
 }
 
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
     if (++signals > 1) process.exit(130);
-    console.log(`[worker] ${sig}: finishing the current step and handing jobs back`);
+    log().info({ event: 'worker_stopping', signal: sig }, 'finishing the current step and handing jobs back');
     stop.abort();
   });
 }
 
 main().catch((e) => {
-  console.error(`[worker] ${e instanceof Error ? e.message : String(e)}`);
+  log().fatal({ event: 'worker_failed', err: e }, 'worker could not start');
   process.exit(1);
 });

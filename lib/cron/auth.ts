@@ -17,8 +17,13 @@ export class CronUnauthorized extends Error {
 export function assertCronRequest(headers: Headers): void {
   const secret = env().CRON_SECRET;
   if (!secret) throw new CronUnauthorized('CRON_SECRET is not set, so cron routes refuse every call. Set it and redeploy.');
+  if (!hasBearer(headers, secret)) throw new CronUnauthorized();
+}
+
+/** Whether the request carries `Authorization: Bearer <secret>`, compared in constant time. */
+export function hasBearer(headers: Headers, secret: string): boolean {
   const given = /^Bearer\s+(.+)$/i.exec(headers.get('authorization') ?? '')?.[1] ?? '';
   const a = Buffer.from(given);
   const b = Buffer.from(secret);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new CronUnauthorized();
+  return a.length === b.length && timingSafeEqual(a, b);
 }

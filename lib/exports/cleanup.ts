@@ -8,6 +8,7 @@ import {
   purgeFinishedJobs,
   type JobFiles,
 } from '@/lib/exports/workerQueue';
+import { log } from '@/lib/log';
 import { getStorage } from '@/lib/storage';
 
 /**
@@ -22,7 +23,8 @@ export type CleanupReport = { expired: number; failedJobFiles: number; strayObje
 const BATCH = 100;
 
 export async function cleanupExports({ budgetMs }: { budgetMs: number }): Promise<CleanupReport> {
-  const deadline = Date.now() + budgetMs;
+  const started = Date.now();
+  const deadline = started + budgetMs;
   const report: CleanupReport = { expired: 0, failedJobFiles: 0, strayObjects: 0, purgedRows: 0, errors: [] };
   const storage = getStorage();
 
@@ -46,6 +48,7 @@ export async function cleanupExports({ budgetMs }: { budgetMs: number }): Promis
   await drain(listOrphanedFiles, (j) => markFilesRemoved(j.jobId, j.paths), 'failedJobFiles');
   if (Date.now() < deadline) report.strayObjects = await removeStrayObjects(report.errors);
   if (Date.now() < deadline) report.purgedRows = await purgeFinishedJobs(1000);
+  log()[report.errors.length ? 'warn' : 'info']({ event: 'cleanup', ...report, ms: Date.now() - started }, 'cleanup run done');
   return report;
 }
 

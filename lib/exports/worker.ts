@@ -4,11 +4,14 @@ import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
 import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles } from '@/lib/exports/workerQueue';
 import { workerSettings } from '@/lib/exports/workerSettings';
+import { log, type Logger } from '@/lib/log';
+import { recordMetricInBackground } from '@/lib/metrics';
 import { BrowserPool } from '@/lib/rendering/browser';
 import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
 import { exportObjectPaths, getStorage } from '@/lib/storage';
 import { deliverDueWebhooksQuietly } from '@/lib/webhooks/deliver';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
@@ -35,12 +38,16 @@ export type TickOptions = {
 export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'lease_lost';
 export type TickReport = { reaped: number; processed: { id: string; outcome: JobOutcome; ms: number }[] };
 
-const g = globalThis as unknown as { __cartoBrowserPool?: BrowserPool };
-
 /** The warm browser of this process, shared by every tick. */
 export function browserPool(): BrowserPool {
-  g.__cartoBrowserPool ??= new BrowserPool({ executablePath: env().CHROMIUM_PATH, recycleAfterJobs: workerSettings().recycleAfterJobs });
-  return g.__cartoBrowserPool;
+  return sharedBrowserPool(() => new BrowserPool({
+    executablePath: env().CHROMIUM_PATH,
+    recycleAfterJobs: workerSettings().recycleAfterJobs,
+    onRestart: (reason) => {
+      log().info({ event: 'browser_restart', reason }, `browser replaced (${reason})`);
+      recordMetricInBackground('carto_browser_restarts_total', { reason });
+    },
+  }));
 }
 
 export function defaultWorkerId(): string {
@@ -51,7 +58,9 @@ export async function tick(options: TickOptions): Promise<TickReport> {
   const started = Date.now();
   const settings = workerSettings();
   const workerId = options.workerId ?? defaultWorkerId();
-  const report: TickReport = { reaped: (await reapExpired()).length, processed: [] };
+  const reaped = await reapExpired();
+  if (reaped.length) log().warn({ event: 'reaped', workerId, jobs: reaped.map((j) => ({ jobId: j.id, attempt: j.attempts, status: j.status })) }, `returned ${reaped.length} job(s) with expired leases`);
+  const report: TickReport = { reaped: reaped.length, processed: [] };
   // Webhooks due from earlier (retries, cancels through the API, jobs the reap just ended).
   await deliverDueWebhooksQuietly();
   while (!options.signal?.aborted && report.processed.length < (options.maxJobs ?? Infinity)) {
@@ -64,15 +73,26 @@ export async function tick(options: TickOptions): Promise<TickReport> {
     // The job's own webhook, if it just ended, goes out now rather than at the next tick.
     await deliverDueWebhooksQuietly();
   }
+  log()[report.processed.length || report.reaped ? 'info' : 'debug']({ event: 'tick', workerId, reaped: report.reaped, processed: report.processed.length, ms: Date.now() - started }, 'worker tick done');
   return report;
 }
 
 /** One attempt of one job, ending in exactly one queue transition (or none, if the lease was lost). */
 export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise<JobOutcome> {
   const settings = workerSettings();
+  const jobLog = log().child({ jobId: job.id, attempt: job.attempts, workerId: job.lockedBy });
+  const claimedAt = Date.now();
+  let stageStarted = claimedAt;
+  jobLog.info({ event: 'claimed', size: job.request.size, format: job.request.format, maxAttempts: job.maxAttempts }, 'export claimed');
   let cancelRequested = false;
   let progress = 0;
   let stage = 'starting';
+  const logStage = (next: string) => {
+    if (next === stage) return;
+    const now = Date.now();
+    jobLog.info({ event: 'stage', stage: next, previousStage: stage, previousStageMs: now - stageStarted }, `stage: ${next}`);
+    stageStarted = now;
+  };
   const beat = async () => {
     const r = await heartbeat(job.id, job.leaseToken, progress, stage);
     cancelRequested ||= r.cancelRequested;
@@ -102,6 +122,7 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
         shouldStop: () => cancelRequested || beatError !== undefined,
         onProgress: async (p) => {
           progress = Math.min(90, Math.round(p.fraction * 90));
+          logStage(p.stage);
           stage = p.stage;
           await beat();
         },
@@ -112,13 +133,17 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
     const paths = exportObjectPaths(job.userId, job.id, rendered.ext, rendered.thumbnail.ext);
     // Recorded before writing, so cleanup finds the objects whatever becomes of this attempt.
     await recordStoredFiles(job.id, job.leaseToken, [paths.result, paths.thumbnail]);
+    jobLog.info({ event: 'tiles', tiles: rendered.tiles, mapTiles: rendered.totalTiles, missingMapTiles: rendered.failedTiles }, 'poster rendered');
     progress = 92;
+    logStage('uploading');
     stage = 'uploading';
     await beat();
     if (cancelRequested) throw new RenderCancelledError();
     const storage = getStorage();
     await storage.put(paths.thumbnail, rendered.thumbnail.file, { contentType: rendered.thumbnail.contentType });
     await storage.put(paths.result, rendered.file, { contentType: OUTPUT_FORMATS[rendered.format].contentType });
+    const uploadMs = Date.now() - stageStarted;
+    jobLog.info({ event: 'stored', bytes: rendered.bytes, thumbnailBytes: rendered.thumbnail.bytes, uploadMs }, 'export stored');
 
     const done = await completeJob(job.id, job.leaseToken, {
       path: paths.result,
@@ -136,24 +161,34 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
         encodeMs: rendered.timings.encodeMs,
       },
     });
+    jobLog.info(
+      { event: 'completed', status: done.status, totalMs: Date.now() - claimedAt, renderMs: rendered.timings.renderMs, encodeMs: rendered.timings.encodeMs, uploadMs, bytes: rendered.bytes },
+      `export ${done.status}`,
+    );
     return done.status === 'succeeded' ? 'succeeded' : 'cancelled';
   } catch (e) {
     // A failed heartbeat stops the render through shouldStop; report why it failed, not the stop it caused.
-    return await reportFailure(job, beatError ?? e, cancelRequested || signal?.aborted === true);
+    return await reportFailure(job, beatError ?? e, cancelRequested || signal?.aborted === true, jobLog, { stage, totalMs: Date.now() - claimedAt });
   } finally {
     clearInterval(timer);
     await rendered?.cleanup();
   }
 }
 
-async function reportFailure(job: ClaimedJob, e: unknown, stopping: boolean): Promise<JobOutcome> {
-  if (e instanceof LeaseLost || (e as { code?: string })?.code === 'lease_lost') return 'lease_lost';
+async function reportFailure(job: ClaimedJob, e: unknown, stopping: boolean, jobLog: Logger, at: { stage: string; totalMs: number }): Promise<JobOutcome> {
+  const leaseLost = () => {
+    jobLog.warn({ event: 'lease_lost', ...at }, 'lease lost: another attempt owns the job now; this one stops');
+    return 'lease_lost' as const;
+  };
+  if (e instanceof LeaseLost || (e as { code?: string })?.code === 'lease_lost') return leaseLost();
   const { code, message, retryable } = classify(e, stopping);
   try {
     const row = await failJob(job.id, job.leaseToken, code, message, retryable);
-    return row.status === 'queued' ? 'retrying' : row.status === 'cancelled' ? 'cancelled' : 'failed';
+    const outcome = row.status === 'queued' ? 'retrying' : row.status === 'cancelled' ? 'cancelled' : 'failed';
+    jobLog[outcome === 'failed' ? 'error' : 'warn']({ event: 'failed', code, retryable, outcome, ...at, err: e }, `export attempt failed (${code}): ${outcome}`);
+    return outcome;
   } catch (err) {
-    if (err instanceof LeaseLost) return 'lease_lost';
+    if (err instanceof LeaseLost) return leaseLost();
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import { log } from '@/lib/log';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -49,7 +50,7 @@ export function errorResponse(e: unknown): Response {
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const status = code ? STATUS[code] : undefined;
   if (!code || !status) {
-    console.error('unhandled error in route', e);
+    log().error({ event: 'unhandled_error', err: e }, 'unhandled error in route');
     return Response.json({ error: { code: 'internal', message: 'Something went wrong on our side; try again in a moment.' } } satisfies ApiErrorBody, { status: 500 });
   }
   const headers = new Headers({ 'cache-control': 'no-store' });

@@ -3,6 +3,7 @@ import chromium from '@sparticuz/chromium';
 import puppeteer, { TimeoutError, type Browser, type Page } from 'puppeteer-core';
 import { BrowserCrashedError, RenderError, RenderTimeoutError } from './errors';
 import { withTimeout } from './timeout';
+import type { BrowserRestartReason } from '@/types/metrics';
 
 export interface BrowserPoolOptions {
   /** A Chromium or Chrome binary (`CHROMIUM_PATH`); unset → the one in `@sparticuz/chromium`. */
@@ -16,6 +17,8 @@ export interface BrowserPoolOptions {
   closeTimeoutMs?: number;
   /** Upper bound for any single DevTools call, as a last resort behind the per-step timeouts. */
   protocolTimeoutMs?: number;
+  /** Told when a browser is replaced: relaunched after a crash, recycled after N jobs, or retired as unhealthy (for metrics and logs). */
+  onRestart?: (reason: BrowserRestartReason) => void;
 }
 
 export interface BrowserPoolStats {
@@ -37,7 +40,7 @@ const DEFAULTS = {
   pageTimeoutMs: 10_000,
   closeTimeoutMs: 5_000,
   protocolTimeoutMs: 180_000,
-} satisfies Required<Omit<BrowserPoolOptions, 'executablePath'>>;
+} satisfies Required<Omit<BrowserPoolOptions, 'executablePath' | 'onRestart'>>;
 
 /** The closed network here refuses connections; background fetches only add noise and delay. */
 const EXTRA_ARGS = ['--disable-background-networking'];
@@ -57,7 +60,7 @@ interface Slot {
  * crash or disconnect.
  */
 export class BrowserPool {
-  private readonly options: Required<Omit<BrowserPoolOptions, 'executablePath'>> & { executablePath?: string };
+  private readonly options: Required<Omit<BrowserPoolOptions, 'executablePath' | 'onRestart'>> & Pick<BrowserPoolOptions, 'executablePath' | 'onRestart'>;
   private current: Slot | undefined;
   private launching: Promise<Slot> | undefined;
   private readonly slots = new Set<Slot>();
@@ -142,7 +145,10 @@ export class BrowserPool {
     }
     const slot: Slot = { browser, jobs: 0, active: 0, retired: false };
     this.counters.launches++;
-    if (this.crashed) this.counters.restarts++;
+    if (this.crashed) {
+      this.counters.restarts++;
+      this.options.onRestart?.('crash');
+    }
     this.crashed = false;
     browser.on('disconnected', () => {
       if (!slot.retired) this.crashed = true;
@@ -160,6 +166,7 @@ export class BrowserPool {
 
   private retire(slot: Slot, reason: 'recycle' | 'unhealthy' | 'disconnected'): void {
     if (!slot.retired && reason === 'recycle') this.counters.recycles++;
+    if (!slot.retired && reason !== 'disconnected') this.options.onRestart?.(reason);
     slot.retired = true;
     if (this.current === slot) this.current = undefined;
   }

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { InvalidObjectPathError, ObjectNotFoundError } from './errors';
+import { InvalidObjectPathError, ObjectNotFoundError, StorageUnavailableError } from './errors';
 import { assertObjectPath } from './paths';
 import { signFileUrl, verifyFileUrl } from './signing';
 import type { ObjectBody, ObjectStorage, SignedUrlOptions, StoredObject } from './types';
@@ -92,6 +92,19 @@ export class LocalStorage implements ObjectStorage {
   async stat(objectPath: string): Promise<StoredObject | null> {
     const stat = await fs.stat(this.resolve(objectPath)).catch(() => null);
     return stat?.isFile() ? { path: objectPath, size: stat.size, updatedAt: stat.mtime } : null;
+  }
+
+  /** Creates the folder if needed and writes and removes a dot file in it (dot files are invisible to `list`). */
+  async check(): Promise<void> {
+    const probe = path.join(this.root, `.health-${crypto.randomBytes(6).toString('hex')}.tmp`);
+    try {
+      await fs.mkdir(this.root, { recursive: true });
+      await fs.writeFile(probe, '');
+      await fs.rm(probe, { force: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new StorageUnavailableError(`The export folder ${this.root} is not writable (${code ?? 'error'}): make it a writable folder or set DATA_DIR.`, { cause: error });
+    }
   }
 
   /**

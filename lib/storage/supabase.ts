@@ -83,6 +83,12 @@ export class SupabaseStorage implements ObjectStorage {
     return objects;
   }
 
+  /** Lists one name of the bucket: proves the URL, the key and the bucket. */
+  async check(): Promise<void> {
+    const { error } = await this.files.list('', { limit: 1 });
+    if (error) throw storageError(error, '(bucket)');
+  }
+
   async stat(path: string): Promise<StoredObject | null> {
     assertObjectPath(path);
     const { data, error } = await this.files.info(path);

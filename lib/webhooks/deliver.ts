@@ -2,6 +2,7 @@ import 'server-only';
 import http from 'node:http';
 import https from 'node:https';
 import { appUrl, env } from '@/lib/env';
+import { log } from '@/lib/log';
 import { queueCall } from '@/lib/exports/errors';
 import { presentExport } from '@/lib/exports/present';
 import { parseExportJob } from '@/lib/exports/rows';
@@ -74,9 +75,16 @@ export async function deliverDueWebhooks(options: DeliverOptions = {}): Promise<
 /** For the worker's tick: delivery problems are logged, never allowed to stop the exports. */
 export async function deliverDueWebhooksQuietly(options: DeliverOptions = {}): Promise<DeliveryReport[]> {
   try {
-    return await deliverDueWebhooks(options);
+    const reports = await deliverDueWebhooks(options);
+    for (const r of reports) {
+      log()[r.outcome === 'delivered' ? 'info' : 'warn'](
+        { event: 'webhook', jobId: r.jobId, eventId: r.eventId, attempt: r.attempt, outcome: r.outcome, httpStatus: r.httpStatus, state: r.state, error: r.error },
+        `webhook ${r.outcome}`,
+      );
+    }
+    return reports;
   } catch (e) {
-    console.error('webhook delivery failed; due deliveries are tried again on the next tick', e);
+    log().error({ event: 'webhook_error', err: e }, 'webhook delivery failed; due deliveries are tried again on the next tick');
     return [];
   }
 }

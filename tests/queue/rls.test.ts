@@ -116,6 +116,9 @@ const workerFunctionCases: [string, (tx: Tx) => Promise<readonly unknown[]>, str
   ['list_orphaned_export_files', (tx) => tx`select * from public.list_orphaned_export_files(10)`, 'ok'],
   ['mark_export_files_removed', (tx) => tx`select public.mark_export_files_removed(${none}, '{a}')`, 'ok'],
   ['purge_finished_export_jobs', (tx) => tx`select public.purge_finished_export_jobs(10)`, 'ok'],
+  ['export_metrics', (tx) => tx`select public.export_metrics()`, 'ok'],
+  ['export_queue_depth', (tx) => tx`select * from public.export_queue_depth()`, 'ok'],
+  ['record_export_metric', (tx) => tx`select public.record_export_metric('carto_rls_probe_total', '{}', 1)`, 'ok'],
 ];
 
 const internalCases: [string, (tx: Tx) => Promise<readonly unknown[]>][] = [
@@ -123,6 +126,9 @@ const internalCases: [string, (tx: Tx) => Promise<readonly unknown[]>][] = [
   ['check_export_quota', (tx) => tx`select public.check_export_quota(${owner.sub}, 1, true)`],
   ['export_request_problem', (tx) => tx`select public.export_request_problem('{}', 100)`],
   ['export_retry_delay', (tx) => tx`select public.export_retry_delay(1, 1, 1)`],
+  ['export_metric_buckets', (tx) => tx`select public.export_metric_buckets('carto_export_render_seconds')`],
+  ['export_metric_bucket', (tx) => tx`select public.export_metric_bucket('{1}', 1)`],
+  ['count_export_attempt_end', (tx) => tx`select public.count_export_attempt_end()`],
 ];
 
 describe('row-level security and grants', () => {

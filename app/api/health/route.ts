@@ -1,8 +1,8 @@
-import { checkHealth } from '@/lib/health';
+import { checkHealth, healthStatusCode } from '@/lib/health';
 
 export const dynamic = 'force-dynamic';
 
 export async function GET() {
   const report = await checkHealth();
-  return Response.json(report, { status: report.database.ok ? 200 : 503, headers: { 'cache-control': 'no-store' } });
+  return Response.json(report, { status: healthStatusCode(report), headers: { 'cache-control': 'no-store' } });
 }

@@ -3,6 +3,7 @@ import { after, type NextRequest } from 'next/server';
 import { requireCaller, requireSession } from '@/lib/auth/caller';
 import { BadRequest } from '@/lib/http/respond';
 import { tick } from '@/lib/exports/worker';
+import { log } from '@/lib/log';
 import type { JwtClaims } from '@/types/auth';
 
 /** Shared by the /api/v1 route handlers: who is calling, the worker kick, and response headers. */
@@ -30,7 +31,7 @@ export function kickWorker(maxJobs: number): void {
       try {
         await tick({ budgetMs: KICK_BUDGET_MS, maxJobs });
       } catch (e) {
-        console.error('export worker kick failed; the cron will pick the job up', e);
+        log().error({ event: 'kick_failed', err: e }, 'export worker kick failed; the cron will pick the job up');
       }
     });
   } catch {
