@@ -2,8 +2,9 @@
  * A long-running export worker for any host: `npm run worker`. Run as many as
  * you like — the queue is the only coordinator. It needs the app running
  * (it renders the app's own /renderer page at APP_URL). SIGTERM or Ctrl-C
- * stops claiming, hands the current job back to the queue at its next step,
- * and exits; a second signal exits at once.
+ * stops claiming, hands the current job back to the queue at its next step
+ * (queued again at once, the attempt not counted), and exits; a second
+ * signal exits at once.
  */
 import { bootLocal } from '@/scripts/boot';
 import { defaultWorkerId, browserPool, tick } from '@/lib/exports/worker';

@@ -2,7 +2,7 @@ import 'server-only';
 import { hostname } from 'node:os';
 import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
-import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles } from '@/lib/exports/workerQueue';
+import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles, releaseJob } from '@/lib/exports/workerQueue';
 import { workerSettings } from '@/lib/exports/workerSettings';
 import { log, type Logger } from '@/lib/log';
 import { recordMetricInBackground } from '@/lib/metrics';
@@ -35,7 +35,7 @@ export type TickOptions = {
   signal?: AbortSignal;
 };
 
-export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'lease_lost';
+export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'released' | 'lease_lost';
 export type TickReport = { reaped: number; processed: { id: string; outcome: JobOutcome; ms: number }[] };
 
 /** The warm browser of this process, shared by every tick. */
@@ -167,37 +167,52 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
     );
     return done.status === 'succeeded' ? 'succeeded' : 'cancelled';
   } catch (e) {
+    const at = { stage, totalMs: Date.now() - claimedAt };
+    // Shutting down, whatever stopped the render (the stop itself, or the browser closing under it): hand the job back.
+    if (signal?.aborted && !cancelRequested) return await releaseForShutdown(job, jobLog, at);
     // A failed heartbeat stops the render through shouldStop; report why it failed, not the stop it caused.
-    return await reportFailure(job, beatError ?? e, cancelRequested || signal?.aborted === true, jobLog, { stage, totalMs: Date.now() - claimedAt });
+    return await reportFailure(job, beatError ?? e, cancelRequested, jobLog, at);
   } finally {
     clearInterval(timer);
     await rendered?.cleanup();
   }
 }
 
-async function reportFailure(job: ClaimedJob, e: unknown, stopping: boolean, jobLog: Logger, at: { stage: string; totalMs: number }): Promise<JobOutcome> {
-  const leaseLost = () => {
-    jobLog.warn({ event: 'lease_lost', ...at }, 'lease lost: another attempt owns the job now; this one stops');
-    return 'lease_lost' as const;
-  };
-  if (e instanceof LeaseLost || (e as { code?: string })?.code === 'lease_lost') return leaseLost();
-  const { code, message, retryable } = classify(e, stopping);
+async function releaseForShutdown(job: ClaimedJob, jobLog: Logger, at: { stage: string; totalMs: number }): Promise<JobOutcome> {
+  try {
+    const row = await releaseJob(job.id, job.leaseToken);
+    jobLog.warn({ event: 'released', status: row.status, ...at }, 'worker shutting down: export handed back to the queue');
+    return row.status === 'cancelled' ? 'cancelled' : 'released';
+  } catch (err) {
+    if (err instanceof LeaseLost) return leaseLost(jobLog, at);
+    throw err;
+  }
+}
+
+function leaseLost(jobLog: Logger, at: { stage: string; totalMs: number }): JobOutcome {
+  jobLog.warn({ event: 'lease_lost', ...at }, 'lease lost: another attempt owns the job now; this one stops');
+  return 'lease_lost';
+}
+
+async function reportFailure(job: ClaimedJob, e: unknown, cancelRequested: boolean, jobLog: Logger, at: { stage: string; totalMs: number }): Promise<JobOutcome> {
+  if (e instanceof LeaseLost || (e as { code?: string })?.code === 'lease_lost') return leaseLost(jobLog, at);
+  const { code, message, retryable } = classify(e, cancelRequested);
   try {
     const row = await failJob(job.id, job.leaseToken, code, message, retryable);
     const outcome = row.status === 'queued' ? 'retrying' : row.status === 'cancelled' ? 'cancelled' : 'failed';
     jobLog[outcome === 'failed' ? 'error' : 'warn']({ event: 'failed', code, retryable, outcome, ...at, err: e }, `export attempt failed (${code}): ${outcome}`);
     return outcome;
   } catch (err) {
-    if (err instanceof LeaseLost) return leaseLost();
+    if (err instanceof LeaseLost) return leaseLost(jobLog, at);
     throw err;
   }
 }
 
 /** Bad input fails for good; everything that may pass on another attempt (browser, timeouts, tiles, storage) is retried. */
-export function classify(e: unknown, stopping: boolean): { code: string; message: string; retryable: boolean } {
+export function classify(e: unknown, cancelRequested: boolean): { code: string; message: string; retryable: boolean } {
   if (e instanceof RenderCancelledError) {
-    // A stop that the user did not ask for is the worker shutting down: hand the job back.
-    return stopping ? { code: 'cancelled', message: 'Stopped at the next step after a cancel request or shutdown.', retryable: true } : { code: e.code, message: e.message, retryable: false };
+    // Shutdowns never get here (they release the job), so a stop is the person's cancel; fail_export_job ends it as cancelled.
+    return cancelRequested ? { code: 'cancelled', message: 'Cancelled at your request.', retryable: false } : { code: e.code, message: e.message, retryable: false };
   }
   if (e instanceof InvalidPosterError) return { code: 'invalid_config', message: e.message, retryable: false };
   if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };

@@ -80,6 +80,14 @@ export async function failJob(id: string, leaseToken: string, code: string, mess
   });
 }
 
+/** Hands a job back on shutdown: queued again at once, the attempt not counted (a cancel request still wins). */
+export async function releaseJob(id: string, leaseToken: string): Promise<WorkerJob> {
+  return queueCall(async () => {
+    const [row] = await serviceQuery`select * from public.release_export_job(${id}, ${leaseToken})`;
+    return parseWorkerJob(row);
+  });
+}
+
 export type JobFiles = { jobId: string; userId: string; paths: string[] };
 
 const toJobFiles = (r: Record<string, unknown>): JobFiles => ({ jobId: r.job_id as string, userId: r.user_id as string, paths: r.paths as string[] });

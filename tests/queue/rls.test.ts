@@ -111,6 +111,7 @@ const workerFunctionCases: [string, (tx: Tx) => Promise<readonly unknown[]>, str
   ['complete_export_job', (tx) => tx`select * from public.complete_export_job(${none}, ${none}, 'p', 1, 1, 1, 'image/png')`, 'CX004'],
   ['complete_export_jobs', (tx) => tx`select * from public.complete_export_jobs(${JSON.stringify([{ id: none, lease_token: none, path: 'p', bytes: 1, content_type: 'image/png' }])}::text::jsonb)`, 'ok'],
   ['fail_export_job', (tx) => tx`select * from public.fail_export_job(${none}, ${none}, 'c', 'm', true)`, 'CX004'],
+  ['release_export_job', (tx) => tx`select * from public.release_export_job(${none}, ${none})`, 'CX004'],
   ['list_expired_export_results', (tx) => tx`select * from public.list_expired_export_results(10)`, 'ok'],
   ['mark_export_expired', (tx) => tx`select public.mark_export_expired(${none})`, 'ok'],
   ['list_orphaned_export_files', (tx) => tx`select * from public.list_orphaned_export_files(10)`, 'ok'],

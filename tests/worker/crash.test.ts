@@ -94,3 +94,26 @@ describe('cancelling during a render', { timeout: 300_000 }, () => {
     expect(n).toBe(0);
   });
 });
+
+describe('a worker shutting down during a render', { timeout: 300_000 }, () => {
+  it('hands the job back at once without using an attempt, even on its last attempt', async () => {
+    const { job } = await requestExport(user, { poster: DEFAULT_POSTER, format: 'png', size: 'medium' });
+    // The last attempt: handing it back through a failure would have failed the export for good.
+    await sql()`update public.export_jobs set max_attempts = 1 where id = ${job.id}`;
+    const shutdown = new AbortController();
+    const ticking = tick({ budgetMs: 600_000, maxJobs: 1, signal: shutdown.signal });
+    await waitFor('the render to start', async () => (await getExport(user, job.id)).stage?.startsWith('rendering tile'));
+    shutdown.abort();
+    const report = await ticking;
+    expect(report.processed).toEqual([expect.objectContaining({ id: job.id, outcome: 'released' })]);
+
+    const released = await getExport(user, job.id);
+    expect(released).toMatchObject({ status: 'queued', attempts: 0, progress: 0, errorCode: 'worker_shutdown', resultPath: null });
+    expect(released.runAt.getTime()).toBeLessThanOrEqual(Date.now());
+
+    // The next worker takes it straight away and finishes it as its first attempt.
+    const next = await tick({ budgetMs: 600_000, maxJobs: 1 });
+    expect(next.processed).toEqual([expect.objectContaining({ id: job.id, outcome: 'succeeded' })]);
+    expect(await getExport(user, job.id)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+});
