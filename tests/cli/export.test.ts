@@ -139,6 +139,29 @@ describe('npm run export against the running app', () => {
     expect(job.result?.downloadCount).toBe(1);
   });
 
+  it('exports with an API key instead of a sign-in, as against a deployed app', async () => {
+    const email = `${randomUUID()}@example.test`;
+    const signIn = await fetch(`${app}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }) });
+    const { accessToken } = (await signIn.json()) as { accessToken: string };
+    const created = await fetch(`${app}/api/v1/keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'cli test' }),
+    });
+    expect(created.status).toBe(201);
+    const { key } = (await created.json()) as { key: string };
+
+    const out = path.join(scratch, 'with-key.jpg');
+    const run = await runCli(['--url', app, '--size', 'social', '--format', 'jpeg', '--title', 'Keyed', '--out', out, '--quiet'], { env: { CARTO_API_KEY: key } });
+    expect(run.stderr).toMatch(/Wrote .*with-key\.jpg/);
+    expect(run.code).toBe(0);
+    expect((await sharp(out).metadata()).format).toBe('jpeg');
+    const [job] = await historyOf(email);
+    expect(job).toMatchObject({ title: 'Keyed', status: 'succeeded', format: 'jpeg' });
+    // The key was not echoed anywhere.
+    expect(run.stderr + run.stdout).not.toContain(key);
+  });
+
   it('cancels the export on the server when interrupted with Ctrl-C', async () => {
     const email = `${randomUUID()}@example.test`;
     const out = path.join(scratch, 'interrupted.png');
