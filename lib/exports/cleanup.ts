@@ -1,6 +1,6 @@
 import 'server-only';
-import { asService } from '@/lib/db/session';
 import {
+  existingJobIds,
   listExpiredResults,
   listOrphanedFiles,
   markExpired,
@@ -71,8 +71,4 @@ async function removeStrayObjects(errors: string[]): Promise<number> {
   const stray = [...byJob.entries()].filter(([id]) => !live.has(id)).flatMap(([, paths]) => paths);
   if (stray.length) await storage.remove(stray);
   return stray.length;
-}
-
-async function existingJobIds(ids: string[]): Promise<string[]> {
-  return asService(async (tx) => (await tx<{ id: string }[]>`select id from public.export_jobs where id = any(${ids}::uuid[])`).map((r) => r.id));
 }

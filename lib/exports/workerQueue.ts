@@ -88,6 +88,12 @@ export async function releaseJob(id: string, leaseToken: string): Promise<Worker
   });
 }
 
+/** Cleanup cron: which of these job ids still have a row (objects of the others are orphans). */
+export async function existingJobIds(ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  return queueCall(async () => (await serviceQuery`select public.existing_export_job_ids(${ids}::uuid[]) as id`).map((r) => r.id as string));
+}
+
 export type JobFiles = { jobId: string; userId: string; paths: string[] };
 
 const toJobFiles = (r: Record<string, unknown>): JobFiles => ({ jobId: r.job_id as string, userId: r.user_id as string, paths: r.paths as string[] });

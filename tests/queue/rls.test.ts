@@ -117,6 +117,7 @@ const workerFunctionCases: [string, (tx: Tx) => Promise<readonly unknown[]>, str
   ['list_orphaned_export_files', (tx) => tx`select * from public.list_orphaned_export_files(10)`, 'ok'],
   ['mark_export_files_removed', (tx) => tx`select public.mark_export_files_removed(${none}, '{a}')`, 'ok'],
   ['purge_finished_export_jobs', (tx) => tx`select public.purge_finished_export_jobs(10)`, 'ok'],
+  ['existing_export_job_ids', (tx) => tx`select * from public.existing_export_job_ids(array[${none}]::uuid[])`, 'ok'],
   ['export_metrics', (tx) => tx`select public.export_metrics()`, 'ok'],
   ['export_queue_depth', (tx) => tx`select * from public.export_queue_depth()`, 'ok'],
   ['record_export_metric', (tx) => tx`select public.record_export_metric('carto_rls_probe_total', '{}', 1)`, 'ok'],
