@@ -24,6 +24,7 @@ export function progressLine(job: Pick<ApiExport, 'status' | 'progress' | 'stage
 function describe(job: Pick<ApiExport, 'status' | 'stage'> & { error?: ApiExport['error'] }): string {
   // A queued job with an error is waiting for its retry.
   if (job.status === 'queued') return job.error ? `retrying soon (${job.error.message})` : 'queued';
+  if (job.status !== 'running') return job.status; // the last stage of an ended job is history, not news
   return job.stage ?? job.status;
 }
 
