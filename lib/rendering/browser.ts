@@ -134,6 +134,9 @@ export class BrowserPool {
         defaultViewport: null,
         timeout: this.options.launchTimeoutMs,
         protocolTimeout: this.options.protocolTimeoutMs,
+        // DevTools over a pipe: Chromium exits when this process dies, however it dies. Over a
+        // WebSocket it outlived a SIGTERMed or SIGKILLed worker (puppeteer starts it detached).
+        pipe: true,
         // The worker decides what a signal means (finish or release the job), not Puppeteer.
         handleSIGINT: false,
         handleSIGTERM: false,

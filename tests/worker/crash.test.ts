@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
@@ -21,6 +22,43 @@ afterAll(async () => {
   await browserPool().close();
   await closeSql();
 });
+
+/** Pids of the processes under `root` whose command is `name` (from /proc). */
+function descendantsNamed(root: number, name: string): number[] {
+  const children = new Map<number, number[]>();
+  const comm = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      comm.set(Number(entry), stat.slice(stat.indexOf('(') + 1, close));
+      const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const found: number[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    for (const child of children.get(pid) ?? []) {
+      if (comm.get(child) === name) found.push(child);
+      stack.push(child);
+    }
+  }
+  return found;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -51,13 +89,18 @@ describe('a worker killed in the middle of a render', { timeout: 300_000 }, () =
       });
       expect(running.attempts).toBe(1);
     } catch (e) {
-      throw new Error(`${(e as Error).message}\nworker log:\n${log}`);
-    } finally {
       process.kill(-worker.pid!, 'SIGKILL');
+      throw new Error(`${(e as Error).message}\nworker log:\n${log}`);
     }
+    // Chromium runs in a process group of its own, so the SIGKILL does not reach it directly.
+    const browsers = descendantsNamed(worker.pid!, 'chromium');
+    expect(browsers.length).toBeGreaterThan(0);
+    process.kill(-worker.pid!, 'SIGKILL');
 
     // Its lease runs out; the reaper (part of every tick) puts the job back with backoff.
     await sleep(7_000);
+    // The worker's Chromium went with it (DevTools over a pipe that closed), not left running.
+    expect(browsers.filter(isAlive)).toEqual([]);
     const first = await tick({ budgetMs: 1_000, maxJobs: 0 });
     expect(first.reaped).toBe(1);
     const requeued = await getExport(user, job.id);
