@@ -1,5 +1,5 @@
 import 'server-only';
-import { asService } from '@/lib/db/session';
+import { settingsRow } from '@/lib/db/settingsRow';
 import { env } from '@/lib/env';
 import { apiKeySettingsSchema, type ApiKeySettings } from '@/types/apiKeys';
 
@@ -9,35 +9,18 @@ import { apiKeySettingsSchema, type ApiKeySettings } from '@/types/apiKeys';
  * The app writes them from env at start-up.
  */
 
-function fromRow(row: Record<string, unknown>): ApiKeySettings {
-  return apiKeySettingsSchema.parse({
-    rateLimit: row.rate_limit,
-    rateWindowSeconds: row.rate_window_seconds,
-    maxActiveKeys: row.max_active_keys,
-  });
-}
+const row = settingsRow(
+  'api_key_settings',
+  { rateLimit: 'rate_limit', rateWindowSeconds: 'rate_window_seconds', maxActiveKeys: 'max_active_keys' },
+  apiKeySettingsSchema,
+);
 
 export function apiKeySettingsFromEnv(): ApiKeySettings {
   const e = env();
   return { rateLimit: e.API_KEY_RATE_LIMIT, rateWindowSeconds: e.API_KEY_RATE_WINDOW_SECONDS, maxActiveKeys: e.API_KEY_MAX_ACTIVE };
 }
 
-export async function getApiKeySettings(): Promise<ApiKeySettings> {
-  return asService(async (tx) => fromRow((await tx`select * from public.api_key_settings`)[0]));
-}
+export const getApiKeySettings: () => Promise<ApiKeySettings> = row.get;
 
 /** Writes the given settings (others keep their value) and returns them all. */
-export async function applyApiKeySettings(partial: Partial<ApiKeySettings>): Promise<ApiKeySettings> {
-  const s = apiKeySettingsSchema.partial().parse(partial);
-  // The one row exists from migrations/0007 on; unset fields keep their value.
-  return asService(async (tx) => {
-    const [row] = await tx`
-      update public.api_key_settings set
-        rate_limit = coalesce(${s.rateLimit ?? null}::integer, rate_limit),
-        rate_window_seconds = coalesce(${s.rateWindowSeconds ?? null}::integer, rate_window_seconds),
-        max_active_keys = coalesce(${s.maxActiveKeys ?? null}::integer, max_active_keys),
-        updated_at = now()
-      returning *`;
-    return fromRow(row);
-  });
-}
+export const applyApiKeySettings: (partial: Partial<ApiKeySettings>) => Promise<ApiKeySettings> = row.apply;

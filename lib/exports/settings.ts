@@ -1,7 +1,6 @@
 import 'server-only';
-import { asService } from '@/lib/db/session';
+import { settingsRow } from '@/lib/db/settingsRow';
 import { queueSettingsSchema, type QueueSettings } from '@/types/exports';
-import { InvalidRequest } from '@/lib/exports/errors';
 
 /**
  * The queue's limits live in the database (export_settings), where the SQL
@@ -22,31 +21,9 @@ const COLUMNS: Record<keyof QueueSettings, string> = {
   historyRetentionDays: 'history_retention_days',
 };
 
-function fromRow(row: Record<string, unknown>): QueueSettings {
-  const out: Record<string, number> = {};
-  for (const [key, column] of Object.entries(COLUMNS)) out[key] = Number(row[column]);
-  return queueSettingsSchema.parse(out);
-}
+const row = settingsRow('export_settings', COLUMNS, queueSettingsSchema);
 
-export async function getQueueSettings(): Promise<QueueSettings> {
-  return asService(async (tx) => fromRow((await tx`select * from public.export_settings`)[0]));
-}
+export const getQueueSettings: () => Promise<QueueSettings> = row.get;
 
 /** Writes the given settings (others keep their value) and returns them all. */
-export async function applyQueueSettings(partial: Partial<QueueSettings>): Promise<QueueSettings> {
-  const parsed = queueSettingsSchema.partial().safeParse(partial);
-  if (!parsed.success) throw new InvalidRequest(`settings: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  const values: Record<string, number> = {};
-  for (const [key, value] of Object.entries(parsed.data)) {
-    if (value !== undefined) values[COLUMNS[key as keyof QueueSettings]] = value;
-  }
-  return asService(async (tx) => {
-    const [row] = Object.keys(values).length
-      ? await tx`
-          insert into public.export_settings ${tx({ id: true, ...values })}
-          on conflict (id) do update set ${tx({ ...values, updated_at: new Date() })}
-          returning *`
-      : await tx`select * from public.export_settings`;
-    return fromRow(row);
-  });
-}
+export const applyQueueSettings: (partial: Partial<QueueSettings>) => Promise<QueueSettings> = row.apply;

@@ -1,7 +1,6 @@
 import 'server-only';
 import { env } from '@/lib/env';
-import { asService } from '@/lib/db/session';
-import { InvalidRequest } from '@/lib/exports/errors';
+import { settingsRow } from '@/lib/db/settingsRow';
 import { webhookSettingsSchema, type WebhookSettings } from '@/types/webhooks';
 
 /**
@@ -10,12 +9,11 @@ import { webhookSettingsSchema, type WebhookSettings } from '@/types/webhooks';
  * from env at start-up.
  */
 
-const fromRow = (row: Record<string, unknown>): WebhookSettings =>
-  webhookSettingsSchema.parse({
-    maxAttempts: Number(row.max_attempts),
-    backoffBaseSeconds: Number(row.backoff_base_seconds),
-    backoffMaxSeconds: Number(row.backoff_max_seconds),
-  });
+const row = settingsRow(
+  'webhook_settings',
+  { maxAttempts: 'max_attempts', backoffBaseSeconds: 'backoff_base_seconds', backoffMaxSeconds: 'backoff_max_seconds' },
+  webhookSettingsSchema,
+);
 
 /** The settings this environment asks for. */
 export function webhookSettingsFromEnv(): WebhookSettings {
@@ -24,20 +22,4 @@ export function webhookSettingsFromEnv(): WebhookSettings {
 }
 
 /** Writes the given settings (others keep their value) and returns them all. */
-export async function applyWebhookSettings(partial: Partial<WebhookSettings>): Promise<WebhookSettings> {
-  const parsed = webhookSettingsSchema.partial().safeParse(partial);
-  if (!parsed.success) throw new InvalidRequest(`webhook settings: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`);
-  const { maxAttempts, backoffBaseSeconds, backoffMaxSeconds } = parsed.data;
-  const values = Object.fromEntries(
-    Object.entries({ max_attempts: maxAttempts, backoff_base_seconds: backoffBaseSeconds, backoff_max_seconds: backoffMaxSeconds }).filter(([, v]) => v !== undefined),
-  );
-  return asService(async (tx) => {
-    const [row] = Object.keys(values).length
-      ? await tx`
-          insert into public.webhook_settings ${tx({ id: true, ...values })}
-          on conflict (id) do update set ${tx({ ...values, updated_at: new Date() })}
-          returning *`
-      : await tx`select * from public.webhook_settings`;
-    return fromRow(row);
-  });
-}
+export const applyWebhookSettings: (partial: Partial<WebhookSettings>) => Promise<WebhookSettings> = row.apply;
