@@ -1,3 +1,5 @@
+import { raisedBy } from '@/lib/db/raised';
+
 export class Unauthenticated extends Error {
   readonly code = 'unauthenticated';
   constructor(message = 'Sign in to continue: send a session cookie or an `Authorization: Bearer` token.') {
@@ -39,20 +41,11 @@ export class InvalidApiKeyRequest extends Error {
   readonly code = 'invalid_request';
 }
 
-type PgError = { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown };
-
 export function toApiKeyError(e: unknown): unknown {
-  if (typeof e !== 'object' || e === null) return e;
-  const pg = e as PgError;
-  if (typeof pg.code !== 'string' || !pg.code.startsWith('CK')) return e;
-  let detail: Record<string, unknown> = {};
-  try {
-    detail = typeof pg.detail === 'string' ? (JSON.parse(pg.detail) as Record<string, unknown>) : {};
-  } catch {
-    // a detail that is not JSON carries nothing we need
-  }
-  const hint = typeof pg.hint === 'string' && pg.hint ? pg.hint : String(pg.message);
-  switch (pg.code) {
+  const raised = raisedBy(e, 'CK');
+  if (!raised) return e;
+  const { detail, hint } = raised;
+  switch (raised.sqlState) {
     case 'CK001':
       return new ApiKeyLimit(Number(detail.max), hint);
     case 'CK002':

@@ -1,3 +1,4 @@
+import { raisedBy } from '@/lib/db/raised';
 import type { QuotaLimit } from '@/types/exports';
 
 /**
@@ -64,26 +65,14 @@ export class IdempotencyConflict extends ExportError {
   readonly code = 'idempotency_conflict';
 }
 
-type PgError = { code?: unknown; message?: unknown; detail?: unknown; hint?: unknown };
-
-function detailOf(e: PgError): Record<string, unknown> {
-  try {
-    return typeof e.detail === 'string' ? (JSON.parse(e.detail) as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 /** Maps an error raised by one of the queue's SQL functions to its class; anything else passes through. */
 export function toExportError(e: unknown): unknown {
-  if (typeof e !== 'object' || e === null) return e;
-  const pg = e as PgError;
-  if (typeof pg.code !== 'string' || !pg.code.startsWith('CX')) return e;
-  const d = detailOf(pg);
-  const hint = typeof pg.hint === 'string' && pg.hint ? pg.hint : String(pg.message);
-  switch (pg.code) {
+  const raised = raisedBy(e, 'CX');
+  if (!raised) return e;
+  const { detail: d, hint } = raised;
+  switch (raised.sqlState) {
     case 'CX001':
       return new QuotaExceeded(d.limit as QuotaLimit, num(d.max) ?? 0, num(d.used) ?? 0, num(d.retry_after_seconds), hint);
     case 'CX002':
@@ -93,7 +82,7 @@ export function toExportError(e: unknown): unknown {
     case 'CX004':
       return new LeaseLost(hint);
     case 'CX005':
-      return new InvalidRequest(String(d.problem ?? pg.message), num(d.index), hint);
+      return new InvalidRequest(String(d.problem ?? raised.message), num(d.index), hint);
     case 'CX006':
       return new NotAuthenticated(hint);
     case 'CX007':
