@@ -107,6 +107,6 @@ export function log(): Logger {
 }
 
 /** Sends this process's log lines to `destination` (tests capture them); undefined restores stdout. */
-export function setLogDestination(destination: DestinationStream | undefined): void {
-  g.__cartoLog = destination ? createLogger(destination) : undefined;
+export function setLogDestination(destination: DestinationStream | undefined, level?: string): void {
+  g.__cartoLog = destination ? createLogger(destination, level) : undefined;
 }

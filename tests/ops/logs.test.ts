@@ -22,7 +22,7 @@ const records = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>)
 
 let user: JwtClaims;
 beforeAll(async () => {
-  setLogDestination(capture);
+  setLogDestination(capture, 'info'); // the suite runs at warn; these tests read the info events
   user = await createUser();
   await fetch(`${inject('appUrl')}/renderer`, { signal: AbortSignal.timeout(120_000) });
 }, 150_000);

@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
   const appDataDir = path.join(root, 'app');
   mkdirSync(appDataDir, { recursive: true });
   const dem = await startSyntheticDemServer();
-  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium' });
+  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);

@@ -23,3 +23,5 @@ process.env.DATA_DIR = dataDir;
 // The same secrets and URL as the shared app server, so tokens and signed URLs made here work there.
 Object.assign(process.env, inject('appSecrets'));
 process.env.APP_URL = inject('appUrl');
+// A job's info events would bury the test report; `LOG_LEVEL=info npm test` shows them.
+process.env.LOG_LEVEL ??= 'warn';

@@ -75,7 +75,7 @@ describe('a worker killed in the middle of a render', { timeout: 300_000 }, () =
     const { job } = await requestExport(user, { poster: DEFAULT_POSTER, format: 'png', size: 'small' });
     // `npm run worker` in its own process group, so SIGKILL takes its Chromium down with it.
     const worker = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/worker.ts'], {
-      env: { ...process.env, WORKER_LEASE_SECONDS: '6', WORKER_HEARTBEAT_SECONDS: '1' },
+      env: { ...process.env, WORKER_LEASE_SECONDS: '6', WORKER_HEARTBEAT_SECONDS: '1', LOG_LEVEL: 'info' }, // its log is shown only if this fails
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
