@@ -200,7 +200,12 @@ async function reportFailure(job: ClaimedJob, e: unknown, cancelRequested: boole
   try {
     const row = await failJob(job.id, job.leaseToken, code, message, retryable);
     const outcome = row.status === 'queued' ? 'retrying' : row.status === 'cancelled' ? 'cancelled' : 'failed';
-    jobLog[outcome === 'failed' ? 'error' : 'warn']({ event: 'failed', code, retryable, outcome, ...at, err: e }, `export attempt failed (${code}): ${outcome}`);
+    if (outcome === 'cancelled') {
+      // Somebody asked for it: nothing went wrong, so no warning and no stack.
+      jobLog.info({ event: 'cancelled', outcome, ...at }, 'export cancelled on request');
+    } else {
+      jobLog[outcome === 'failed' ? 'error' : 'warn']({ event: 'failed', code, retryable, outcome, ...at, err: e }, `export attempt failed (${code}): ${outcome}`);
+    }
     return outcome;
   } catch (err) {
     if (err instanceof LeaseLost) return leaseLost(jobLog, at);

@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { closeSql, sql } from '@/lib/db/client';
+import { setLogDestination } from '@/lib/log';
 import { cancelExport, getExport, requestExport } from '@/lib/exports/queue';
 import { browserPool, tick } from '@/lib/exports/worker';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
@@ -125,10 +127,16 @@ describe('a worker killed in the middle of a render', { timeout: 300_000 }, () =
 describe('cancelling during a render', { timeout: 300_000 }, () => {
   it('stops the job at its next step, with no result', async () => {
     const { job } = await requestExport(user, { poster: DEFAULT_POSTER, format: 'png', size: 'medium' });
+    const lines: Record<string, unknown>[] = [];
+    setLogDestination(new Writable({ write: (chunk, _enc, done) => (lines.push(...String(chunk).split('\n').filter(Boolean).map((l) => JSON.parse(l))), done()) }), 'info');
     const ticking = tick({ budgetMs: 600_000, maxJobs: 1 });
     await waitFor('the render to start', async () => (await getExport(user, job.id)).stage?.startsWith('rendering tile'));
     await cancelExport(user, job.id);
-    const report = await ticking;
+    const report = await ticking.finally(() => setLogDestination(undefined));
+    // A cancel asked for is not a failure: one info line, no warning or error about the job.
+    const jobLines = lines.filter((l) => l.jobId === job.id);
+    expect(jobLines.filter((l) => l.event === 'cancelled')).toEqual([expect.objectContaining({ level: 'info', outcome: 'cancelled' })]);
+    expect(jobLines.filter((l) => l.level === 'warn' || l.level === 'error')).toEqual([]);
     expect(report.processed).toEqual([expect.objectContaining({ id: job.id, outcome: 'cancelled' })]);
     const row = await getExport(user, job.id);
     expect(row.status).toBe('cancelled');
