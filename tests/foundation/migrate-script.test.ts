@@ -18,9 +18,16 @@ afterEach(async () => {
 });
 
 function runMigrate(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  // Only what a production deployment would have: no inherited DATABASE_URL or test settings.
+  const childEnv: NodeJS.ProcessEnv = {
+    NODE_ENV: 'production',
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'carto-migrate-')),
+    ...env,
+  };
   const child = spawn(process.execPath, [path.resolve('node_modules/tsx/dist/cli.mjs'), '--conditions=react-server', 'scripts/migrate.ts'], {
-    // Only what a deployment would have: no inherited DATABASE_URL or test settings.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: mkdtempSync(path.join(tmpdir(), 'carto-migrate-')), ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -29,7 +36,7 @@ function runMigrate(env: Record<string, string>): Promise<{ code: number | null;
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
 
-const production = { NODE_ENV: 'production', CRON_SECRET: 'c'.repeat(40), AUTH_SECRET: 'a'.repeat(40), FILE_URL_SECRET: 'f'.repeat(40) };
+const production = { CRON_SECRET: 'c'.repeat(40), AUTH_SECRET: 'a'.repeat(40), FILE_URL_SECRET: 'f'.repeat(40) };
 
 describe('npm run migrate against a deployment\'s database', { timeout: 120_000 }, () => {
   it('applies every migration and writes the limits the environment sets', async () => {
