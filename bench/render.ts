@@ -246,10 +246,12 @@ async function main() {
     };
     // The app serves /renderer and the offline tiles; this process is the worker. Same database and data folder.
     const tsconfigBefore = readFileSync('tsconfig.json', 'utf8');
-    const app = await startApp({ ...process.env, ...secrets, DATABASE_URL: pg.url, DATA_DIR: dataDir });
+    // The jobs' info lines would bury the bench's own; LOG_LEVEL=info npm run bench:render shows them.
+    const logLevel = process.env.LOG_LEVEL ?? 'warn';
+    const app = await startApp({ ...process.env, ...secrets, DATABASE_URL: pg.url, DATA_DIR: dataDir, LOG_LEVEL: logLevel });
     cleanups.push(() => app.stop());
     restoreTsconfig(tsconfigBefore, log);
-    Object.assign(process.env, secrets, { DATABASE_URL: pg.url, DATA_DIR: dataDir, APP_URL: app.url });
+    Object.assign(process.env, secrets, { DATABASE_URL: pg.url, DATA_DIR: dataDir, APP_URL: app.url, LOG_LEVEL: logLevel });
 
     // Library code reads the environment on first use, so import it only now.
     const { cancelExport, requestExport, getExport } = await import('@/lib/exports/queue');
