@@ -73,7 +73,6 @@ const COMMAND = `npm run bench:render${argv.length ? ` -- ${argv.join(' ')}` : '
 
 /** The largest WebGL canvas SwiftShader draws here; a bigger one comes out blank. */
 const MAX_SINGLE_CANVAS = 8192;
-const MiB = 1024 * 1024;
 
 // ---------------------------------------------------------------- memory sampler
 
