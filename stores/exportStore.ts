@@ -119,8 +119,9 @@ export const useExportStore = create<ExportState>()(
         session: 'unknown',
 
         checkSession: async () => {
-          const res = await fetch(`${API}?limit=1`, { cache: 'no-store' }).catch(() => null);
-          if (res) set({ session: res.status === 401 ? 'signed-out' : 'signed-in' });
+          const res = await fetch('/api/auth/session', { cache: 'no-store' }).catch(() => null);
+          const body = res?.ok ? ((await res.json().catch(() => null)) as { signedIn?: boolean } | null) : null;
+          if (body) set({ session: body.signedIn ? 'signed-in' : 'signed-out' });
         },
 
         startExport: async ({ poster, format, size }) => {

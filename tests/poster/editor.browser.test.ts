@@ -14,11 +14,13 @@ const app = inject('appUrl');
 let browser: Browser;
 let page: Page;
 let outside: string[];
+const refused: string[] = [];
 
 beforeAll(async () => {
   browser = await launchOfflineBrowser();
   page = await browser.newPage();
   outside = recordOutsideRequests(page, [app]);
+  page.on('response', (r) => void (r.status() >= 400 && refused.push(`${r.status()} ${r.url()}`)));
 }, 180_000);
 
 afterAll(async () => {
@@ -53,6 +55,8 @@ describe('the poster editor, offline', () => {
     expect(waterShare, 'rivers and ponds in the palette’s water colour').toBeGreaterThan(0.0005);
     expect(paperShare, 'paper margins and the text backdrop').toBeGreaterThan(0.05);
     expect(outside, 'nothing fetched from outside the app').toEqual([]);
+    // A visitor who has not signed in sees no failed request either (the console would show each in red).
+    expect(refused, 'requests the app refused').toEqual([]);
   }, 300_000); // a cold `next dev` compiles the editor on first load
 
   it('redraws the poster text as you type', async () => {
