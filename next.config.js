@@ -3,6 +3,8 @@ const nextConfig = {
   reactStrictMode: true,
   // The dev badge would be drawn into exports rendered against a dev server.
   devIndicators: false,
+  // next dev prints each request's URL whole; a signed download URL carries its signature in the query.
+  logging: { incomingRequests: { ignore: [/\/api\/files\//] } },
   // The test suite runs its own `next dev` beside a developer's (Next allows one per build folder).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and binary-carrying packages stay outside the server bundle.

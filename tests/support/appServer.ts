@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@/lib/db/embedded';
 
@@ -8,7 +8,7 @@ import { freePort } from '@/lib/db/embedded';
  * page, the browser end-to-end tests): one `next dev` for the whole run, in
  * its own build folder (.next-test) so it runs beside a developer's server.
  */
-export async function startTestApp(env: NodeJS.ProcessEnv): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startTestApp(env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
   await waitForOtherRun(DIST_DIR);
   const port = await freePort();
   const url = `http://localhost:${port}`;
@@ -18,8 +18,14 @@ export async function startTestApp(env: NodeJS.ProcessEnv): Promise<{ url: strin
     detached: true,
   });
   let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
+  // Everything it prints, for tests of what reaches a terminal (tests/ops/logs.test.ts).
+  const log = createWriteStream(logFile);
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.on('data', (d) => {
+      output = (output + d).slice(-20_000);
+      log.write(d);
+    });
+  }
   const deadline = Date.now() + 120_000;
   while (!(await healthy(url))) {
     if (child.exitCode !== null || Date.now() > deadline) {

@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
   const appDataDir = path.join(root, 'app');
   mkdirSync(appDataDir, { recursive: true });
   const dem = await startSyntheticDemServer();
-  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const app = await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, path.join(root, 'app.log'));
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);
@@ -55,6 +55,7 @@ export default async function setup(project: TestProject) {
   project.provide('appDataDir', appDataDir);
   project.provide('appSecrets', secrets);
   project.provide('demUrl', dem.urlTemplate);
+  project.provide('appLogFile', path.join(root, 'app.log'));
 
   return async () => {
     await app.stop();
@@ -75,5 +76,7 @@ declare module 'vitest' {
     appSecrets: { CRON_SECRET: string; AUTH_SECRET: string; FILE_URL_SECRET: string };
     /** The synthetic DEM the app's DEM_URL names (`{z}/{x}/{y}` template); see ./syntheticDem.ts. */
     demUrl: string;
+    /** Everything the shared app server printed (stdout and stderr). */
+    appLogFile: string;
   }
 }
