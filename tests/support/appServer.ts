@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from '@/lib/db/embedded';
+import { DEV_WARM_UP_ROUTES, warmUp } from '@/lib/devWarmUp';
 
 /**
  * The app itself, for tests that need real HTTP (the worker's /renderer
@@ -34,38 +35,12 @@ export async function startTestApp(env: NodeJS.ProcessEnv, logFile: string): Pro
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  await warmUp(url);
+  await warmUp(url, WARM_UP);
   return { url, stop: async () => stop(child) };
 }
 
-/**
- * next dev compiles each route on its first request, and the offline basemap
- * is built on the first tile request: do all of that once, one at a time,
- * before the tests start, so no test spends its own time limit on it.
- */
-const WARM_UP = [
-  '/',
-  '/renderer',
-  '/sign-in',
-  '/exports',
-  '/settings',
-  '/api/tiles',
-  '/api/tiles/14/4295/6086',
-  '/maplibre/maplibre-gl-worker.mjs',
-  '/fonts/montserrat-latin-700-normal.woff2',
-  '/api/v1/exports',
-  '/api/v1/keys',
-  '/api/v1/keys/00000000-0000-0000-0000-000000000000',
-  '/api/cron/process-exports',
-];
-
-async function warmUp(url: string) {
-  for (const route of WARM_UP) {
-    await fetch(url + route, { redirect: 'manual', signal: AbortSignal.timeout(180_000) })
-      .then((r) => r.arrayBuffer())
-      .catch(() => undefined);
-  }
-}
+/** What `npm run dev` warms, and the other pages and routes tests use: before any test starts, so none spends its own time limit on a compile. */
+const WARM_UP = [...DEV_WARM_UP_ROUTES, '/sign-in', '/exports', '/settings', '/api/v1/keys', '/api/v1/keys/00000000-0000-0000-0000-000000000000'];
 
 const DIST_DIR = '.next-test';
 
