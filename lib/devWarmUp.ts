@@ -19,7 +19,7 @@ export const DEV_WARM_UP_ROUTES = [
   '/api/cron/process-exports',
 ];
 
-export async function warmUp(base: string, routes: readonly string[] = DEV_WARM_UP_ROUTES, stop?: () => boolean): Promise<void> {
+export async function warmUp(base: string, routes: readonly string[], stop?: () => boolean): Promise<void> {
   for (const route of routes) {
     if (stop?.()) return;
     // Only the compile matters; an answer of 401 (no session, no cron secret) is fine.

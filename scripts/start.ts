@@ -44,9 +44,11 @@ async function main() {
   services.startScheduler();
   const t = Date.now();
   // The app's worker would unpack Chromium on its first export (about 2.5 s); it finds it unpacked instead.
-  if (!env.CHROMIUM_PATH) await chromium.executablePath().catch(() => undefined);
+  // If it fails here, the worker's own launch reports why.
+  const unpacked = !env.CHROMIUM_PATH && (await chromium.executablePath().then(() => true, () => false));
   if (mode === 'dev') await warmUp(services.appUrl, DEV_WARM_UP_ROUTES, () => stopping);
-  if (!stopping) console.log(`[carto] warmed up in the background in ${((Date.now() - t) / 1000).toFixed(1)} s: ${mode === 'dev' ? 'editor, renderer and export routes compiled, ' : ''}Chromium unpacked`);
+  const done = [mode === 'dev' && 'editor, renderer and export routes compiled', unpacked && 'Chromium unpacked'].filter(Boolean);
+  if (!stopping && done.length) console.log(`[carto] warmed up in the background in ${((Date.now() - t) / 1000).toFixed(1)} s: ${done.join(', ')}`);
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv) {
