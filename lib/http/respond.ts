@@ -38,6 +38,7 @@ const STATUS: Record<string, number> = {
   payload_too_large: 413,
   quota_exceeded: 429,
   rate_limited: 429,
+  auth_unavailable: 503,
   storage_forbidden: 503,
   storage_unavailable: 503,
 };

@@ -1,6 +1,6 @@
 import 'server-only';
 import path from 'node:path';
-import { appUrl, env, type Env } from '@/lib/env';
+import { appUrl, env, supabaseKeys, type Env } from '@/lib/env';
 import { StorageForbiddenError } from './errors';
 import { LocalStorage, type LocalStorageConfig } from './local';
 import { SupabaseStorage, type SupabaseStorageConfig } from './supabase';
@@ -41,8 +41,8 @@ export function getStorage(): ObjectStorage {
 
 function storageFromEnv(e: Env): ObjectStorage {
   if (e.STORAGE_DRIVER === 'supabase') {
-    // env validation guarantees both when the driver is supabase.
-    return new SupabaseStorage({ url: e.SUPABASE_URL!, serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY!, bucket: e.STORAGE_BUCKET });
+    // env validation guarantees a URL and a secret key when the driver is supabase.
+    return new SupabaseStorage({ url: e.SUPABASE_URL!, secretKey: supabaseKeys(e).secret!, bucket: e.STORAGE_BUCKET });
   }
   return localStorageFromEnv(e);
 }

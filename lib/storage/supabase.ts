@@ -16,7 +16,8 @@ import type { ObjectBody, ObjectStorage, SignedUrlOptions, StoredObject } from '
 
 export interface SupabaseStorageConfig {
   url: string;
-  serviceRoleKey: string;
+  /** The secret key (sb_secret_…) or the legacy service_role key: writes bypass storage policies. */
+  secretKey: string;
   bucket: string;
 }
 
@@ -31,7 +32,7 @@ export class SupabaseStorage implements ObjectStorage {
   private readonly files: FileApi;
 
   constructor(config: SupabaseStorageConfig) {
-    const client = createClient(config.url, config.serviceRoleKey, {
+    const client = createClient(config.url, config.secretKey, {
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
       // supabase-js ≥ 2.55 throws at createClient on Node 20 without a WebSocket implementation, even with realtime unused.
       realtime: { transport: ws as unknown as typeof WebSocket },

@@ -80,7 +80,7 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('supabase storage driver (against a stand-in Storage server)', () => {
-  const storage = () => new SupabaseStorage({ url: base, serviceRoleKey: KEY, bucket: 'exports' });
+  const storage = () => new SupabaseStorage({ url: base, secretKey: KEY, bucket: 'exports' });
 
   it('uploads a file from disk with upsert, so a retry overwrites', async () => {
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'carto-supa-')), 'poster.png');
@@ -114,11 +114,11 @@ describe('supabase storage driver (against a stand-in Storage server)', () => {
   });
 
   it('a refused key is a permanent StorageForbiddenError, an unreachable server a retryable StorageUnavailableError', async () => {
-    const wrongKey = new SupabaseStorage({ url: base, serviceRoleKey: 'anon-key', bucket: 'exports' });
+    const wrongKey = new SupabaseStorage({ url: base, secretKey: 'anon-key', bucket: 'exports' });
     await expect(wrongKey.put('user-1/x.png', Buffer.from('x'), { contentType: 'image/png' })).rejects.toSatisfy(
       (e) => e instanceof StorageForbiddenError && !e.retryable,
     );
-    const down = new SupabaseStorage({ url: 'http://127.0.0.1:9', serviceRoleKey: KEY, bucket: 'exports' });
+    const down = new SupabaseStorage({ url: 'http://127.0.0.1:9', secretKey: KEY, bucket: 'exports' });
     await expect(down.put('user-1/x.png', Buffer.from('x'), { contentType: 'image/png' })).rejects.toSatisfy(
       (e) => e instanceof StorageUnavailableError && e.retryable,
     );
