@@ -2,7 +2,7 @@ import 'server-only';
 import { verifyAccessToken } from '@/lib/auth/tokens';
 import { authenticateApiKey, looksLikeApiKey } from '@/lib/auth/apiKeys';
 import { SessionRequired, Unauthenticated } from '@/lib/auth/errors';
-import { serviceQuery } from '@/lib/exports/serviceQuery';
+import { serviceQuery } from '@/lib/db/serviceQuery';
 import type { JwtClaims } from '@/types/auth';
 
 /** Name of the httpOnly cookie the local sign-in sets. */

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classify } from '@/lib/exports/worker';
+import { classify } from '@/lib/worker/processJob';
 import { checkHealth } from '@/lib/health';
 import {
   BucketMissingError,
