@@ -37,6 +37,8 @@ export type AuthStandIn = {
   /** The last sign-in mail to an address: its six-digit code and its link's token hash. */
   outbox(email: string): { code: string; tokenHash: string; redirectTo: string | null } | undefined;
   refreshes(): number;
+  /** Lifetime of the access tokens issued from now on (Supabase's default: an hour). */
+  setAccessTokenSeconds(seconds: number): void;
   close(): Promise<void>;
 };
 
@@ -56,7 +58,7 @@ export async function startAuthStandIn(databaseUrl: string, options: { accessTok
   const sessions = new Map<string, Session>(); // by refresh token
   const mails = new Map<string, { code: string; tokenHash: string; redirectTo: string | null }>();
   const pkce = new Map<string, { email: string; challenge: string }>(); // auth code → who and the challenge
-  const accessSeconds = options.accessTokenSeconds ?? 3600;
+  let accessSeconds = options.accessTokenSeconds ?? 3600;
   let url = '';
 
   const issue: AuthStandIn['issue'] = (user, o = {}) => {
@@ -120,7 +122,7 @@ export async function startAuthStandIn(databaseUrl: string, options: { accessTok
       if (grant === 'refresh_token') {
         const s = sessions.get(body.refresh_token);
         if (!s) return fail(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
-        sessions.delete(body.refresh_token);
+        // Not revoked at once: GoTrue lets a refresh token be reused briefly, so parallel requests refreshing together all succeed.
         refreshCount++;
         return json(200, await session(s.user));
       }
@@ -189,6 +191,7 @@ export async function startAuthStandIn(databaseUrl: string, options: { accessTok
     },
     outbox: (email) => mails.get(email.toLowerCase()),
     refreshes: () => refreshCount,
+    setAccessTokenSeconds: (seconds) => (accessSeconds = seconds),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
