@@ -12,7 +12,7 @@ import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
-import { exportObjectPaths, getStorage } from '@/lib/storage';
+import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
 import { deliverDueWebhooksQuietly } from '@/lib/worker/deliverWebhooks';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
@@ -222,6 +222,8 @@ export function classify(e: unknown, cancelRequested: boolean): { code: string; 
   if (e instanceof InvalidPosterError) return { code: 'invalid_config', message: e.message, retryable: false };
   if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
   if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
+  // Storage knows which of its failures pass on another attempt (an outage) and which never will (a refused type, a missing bucket).
+  if (e instanceof StorageError) return { code: e.code, message: e.message, retryable: e.retryable };
   const code = (e as { code?: unknown })?.code;
   return {
     code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal',
