@@ -45,7 +45,7 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([
     startTestApp(
       { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SUPABASE_URL: auth.url, SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_stand-in', LOG_LEVEL: 'warn' },
-      path.join(inject('testDataRoot'), `${name}.log`),
+      process.env.SIGN_IN_APP_LOG ?? path.join(inject('testDataRoot'), `${name}.log`),
       { distDir: '.next-test-supabase', warmUpRoutes: [...DEV_WARM_UP_ROUTES, '/sign-in', '/exports', '/api/auth/session'] },
     ),
     chromium.launch({ executablePath: await sparticuz.executablePath(), args: [...sparticuz.args, '--disable-background-networking'], headless: true }),
@@ -83,7 +83,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/do not match an account/);
+    await expect.poll(() => page.locator('form [role="alert"]').innerText(), { timeout: 60_000 }).toMatch(/do not match an account/);
 
     await page.getByLabel('Password').fill('correct horse battery');
     await Promise.all([page.waitForURL(`${app.url}/`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
@@ -118,7 +118,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
     await page.getByLabel('Code').fill('000000' === auth.outbox(email)!.code ? '111111' : '000000');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/wrong or has expired/);
+    await expect.poll(() => page.locator('form [role="alert"]').innerText(), { timeout: 60_000 }).toMatch(/wrong or has expired/);
 
     await page.getByLabel('Code').fill(auth.outbox(email)!.code);
     await Promise.all([page.waitForURL(`${app.url}/exports`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
