@@ -70,7 +70,12 @@ async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
 }
 
 const session = async (page: Page) => (await page.request.get(`${app.url}/api/auth/session`)).json() as Promise<{ signedIn: boolean; email?: string }>;
-const authCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => /^sb-.+-auth-token/.test(c.name));
+const authCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => /^sb-.+-auth-token(\.\d+)?$/.test(c.name));
+/** The session cookie as the browser holds it once it has taken the response's Set-Cookie (a moment after the URL changes). */
+const heldSession = async (context: BrowserContext, other = '') => {
+  await expect.poll(async () => (await authCookies(context)).map((c) => c.value).join(), { timeout: 10_000 }).not.toBe(other);
+  return (await authCookies(context)).map((c) => c.value).join();
+};
 
 describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
   it('with email and password: exports a poster, downloads it, signs out', async () => {
@@ -87,7 +92,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
     await page.getByLabel('Password').fill('correct horse battery');
     await Promise.all([page.waitForURL(`${app.url}/`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    expect(await authCookies(context)).not.toHaveLength(0);
+    await heldSession(context);
     expect(await session(page)).toEqual({ signedIn: true, email });
 
     await page.locator('label:has(input[name="export-format"][value="png"])').click();
@@ -110,7 +115,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
   it('with a code by email; a wrong code says so', async () => {
     const email = `code-${randomUUID()}@example.test`;
-    const { page } = await newPage();
+    const { page, context } = await newPage();
     await page.goto(`${app.url}/sign-in?next=/exports`, { timeout: 180_000 });
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
@@ -122,6 +127,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
     await page.getByLabel('Code').fill(auth.outbox(email)!.code);
     await Promise.all([page.waitForURL(`${app.url}/exports`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    await heldSession(context);
     expect(await session(page)).toEqual({ signedIn: true, email });
   });
 
@@ -149,11 +155,12 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill('a long session');
       await Promise.all([page.waitForURL(`${app.url}/exports`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-      const before = (await authCookies(context)).map((c) => c.value).join();
+      const before = await heldSession(context);
       const refreshes = auth.refreshes();
       expect(await session(page)).toEqual({ signedIn: true, email });
       expect(auth.refreshes()).toBeGreaterThan(refreshes);
-      expect((await authCookies(context)).map((c) => c.value).join()).not.toBe(before);
+      await heldSession(context, before); // the refreshed session replaced the old one in the browser
+      expect(await session(page)).toEqual({ signedIn: true, email });
     } finally {
       auth.setAccessTokenSeconds(3600);
     }
