@@ -1,7 +1,8 @@
 import 'server-only';
 import { after, type NextRequest } from 'next/server';
 import { requireCaller, requireSession } from '@/lib/auth/caller';
-import { BadRequest } from '@/lib/http/respond';
+import { BadRequest, issueDetails } from '@/lib/http/respond';
+import { requestOptionsSchema } from '@/types/exports';
 import { tick } from '@/lib/exports/worker';
 import { log } from '@/lib/log';
 import type { JwtClaims } from '@/types/auth';
@@ -42,6 +43,11 @@ export function kickWorker(maxJobs: number): void {
 /** The idempotency key from the `Idempotency-Key` header or the body (both may be sent only if they agree). */
 export function idempotencyKeyOf(header: string | null, bodyKey: string | undefined): string | undefined {
   const headerKey = header?.trim() || undefined;
+  const checked = requestOptionsSchema.shape.idempotencyKey.safeParse(headerKey);
+  if (!checked.success) {
+    const details = issueDetails(checked.error.issues, 'Idempotency-Key');
+    throw new BadRequest(`The Idempotency-Key header ${details[0].message}.`, details);
+  }
   if (headerKey && bodyKey && headerKey !== bodyKey) {
     throw new BadRequest('The Idempotency-Key header and the body\'s idempotencyKey differ: send one of them.', [
       { path: 'idempotencyKey', message: 'differs from the Idempotency-Key header' },
