@@ -103,7 +103,8 @@ describe('bodies that are not JSON, too large, or carry unknown fields', () => {
 
   it('a misspelt top-level field ("fromat") is a 400 naming it, not a PNG', async () => {
     const { token, userId } = await signIn();
-    const { format: _format, ...rest } = exportRequest();
+    const rest: Record<string, unknown> = exportRequest();
+    delete rest.format;
     const err = await refused(await create(apiRequest('POST', '/api/v1/exports', { token, body: { ...rest, fromat: 'pdf' } })), 400, 'invalid_request');
     expect(err.details?.map((d) => d.path).sort()).toEqual(['format', 'fromat']);
     expect(err.message).toContain('fromat');
