@@ -1,19 +1,11 @@
 import 'server-only';
-import { after, type NextRequest } from 'next/server';
-import { requireCaller, requireSession } from '@/lib/auth/caller';
+import { after } from 'next/server';
 import { BadRequest, issueDetails } from '@/lib/http/respond';
 import { requestOptionsSchema } from '@/types/exports';
 import { tick } from '@/lib/exports/worker';
 import { log } from '@/lib/log';
-import type { JwtClaims } from '@/types/auth';
 
-/** Shared by the /api/v1 route handlers: who is calling, the worker kick, and response headers. */
-
-/** The export routes' caller: a session, an access token or an API key (rate-limited per key). */
-export const callerOf = (request: NextRequest): Promise<JwtClaims> => requireCaller(request.headers, request.cookies);
-
-/** A signed-in person only, never an API key: for managing keys, so a leaked key cannot mint more. */
-export const sessionOf = (request: NextRequest): Promise<JwtClaims> => requireSession(request.headers, request.cookies);
+/** Shared by the /api/v1 route handlers: the worker kick, idempotency keys and response headers (who may call: lib/http/access.ts). */
 
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
