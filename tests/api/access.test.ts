@@ -51,8 +51,9 @@ describe('an API key on the webhook signing secret', () => {
 });
 
 describe('cron and metrics secrets', () => {
-  const secret = () => process.env.CRON_SECRET!;
-  const routes = [['process-exports', processRoute], ['cleanup-exports', cleanupRoute], ['metrics', metricsRoute]] as const;
+  // The test app has a METRICS_SECRET of its own (tests/support/globalSetup.ts); each route takes only its own secret.
+  const routes = [['process-exports', processRoute, 'CRON_SECRET'], ['cleanup-exports', cleanupRoute, 'CRON_SECRET'], ['metrics', metricsRoute, 'METRICS_SECRET']] as const;
+  let secret = () => '';
   const call = (route: (r: Request) => Promise<Response>, authorization?: string) =>
     route(new Request('http://localhost/api/x', { headers: authorization ? { authorization } : {} }));
 
@@ -65,7 +66,8 @@ describe('cron and metrics secrets', () => {
     ['the secret without "Bearer"', () => secret()],
     ['an API key', 'Bearer cek_0000000000000000000000000000000000000000'],
   ])('refuse %s with 401 in the one error shape', async (_what, authorization) => {
-    for (const [, route] of routes) {
+    for (const [, route, variable] of routes) {
+      secret = () => process.env[variable]!;
       const res = await call(route, typeof authorization === 'function' ? authorization() : authorization);
       expect(res.status).toBe(401);
       const body = (await res.json()) as { error: { code: string; message: string } };
@@ -75,9 +77,14 @@ describe('cron and metrics secrets', () => {
   });
 
   it('answer with the right secret', async () => {
-    for (const [name, route] of routes) {
-      const res = await call(route, `Bearer ${secret()}`);
+    for (const [name, route, variable] of routes) {
+      const res = await call(route, `Bearer ${process.env[variable]}`);
       expect(res.status, name).toBe(200);
     }
+  });
+
+  it('the cron secret does not open the metrics, nor the metrics secret the cron routes', async () => {
+    expect((await call(metricsRoute, `Bearer ${process.env.CRON_SECRET}`)).status).toBe(401);
+    expect((await call(processRoute, `Bearer ${process.env.METRICS_SECRET}`)).status).toBe(401);
   });
 });
