@@ -40,6 +40,7 @@ const STATUS: Record<string, number> = {
   rate_limited: 429,
   storage_forbidden: 503,
   storage_unavailable: 503,
+  tiles_file_unavailable: 503,
 };
 
 // A 429 always says when to come back; a limit that frees "when a job finishes" has no exact time.
