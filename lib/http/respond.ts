@@ -54,6 +54,7 @@ const STATUS: Record<string, number> = {
   bucket_missing: 503,
   storage_unavailable: 503,
   database_unavailable: 503,
+  tiles_file_unavailable: 503,
 };
 
 // How soon a client may try again when the database cannot be reached (a restart, a failover).
