@@ -10,7 +10,7 @@ export const MAX_PLACE_QUERY = 200;
 export const MAX_PLACE_LIMIT = 50;
 
 // Control characters (C0, DEL, C1) never belong in a place name; refusing them keeps them out of logs and caches.
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /** A place name as a person types it: "Paris", "Springfield, Illinois", "東京". */
@@ -55,6 +55,8 @@ export type PlaceResult = z.infer<typeof placeResultSchema>;
 
 export const placeSearchResponseSchema = z.object({
   results: z.array(placeResultSchema),
+  /** On an offline answer: whether an online geocoder is configured, i.e. worth asking with `source=online`. */
+  online: z.boolean().optional(),
   /** When nothing matched: the closest names, to offer as "did you mean". */
   suggestions: z.array(z.string()).optional(),
 });

@@ -17,6 +17,7 @@ const STATUS: Record<string, number> = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_poster: 400,
+  place_not_found: 400,
   invalid_object_path: 400,
   local_sign_in_disabled: 400,
   unauthenticated: 401,
@@ -38,6 +39,7 @@ const STATUS: Record<string, number> = {
   payload_too_large: 413,
   quota_exceeded: 429,
   rate_limited: 429,
+  geocoder_unavailable: 502,
   storage_forbidden: 503,
   storage_unavailable: 503,
 };

@@ -13,7 +13,7 @@ const SPECIAL_RE = /[ßæœøłđðþıħŀŧĸŋ]/g;
 
 export function fold(text: string): string {
   const lower = text.toLowerCase();
-  // eslint-disable-next-line no-control-regex
+   
   if (/^[\x00-\x7f]*$/.test(lower)) return lower.replace(/['`]/g, '').replace(/[^a-z0-9]+/g, ' ').trim();
   // Only Latin, Greek and Cyrillic accents go; marks other scripts need (Devanagari vowel signs, kana voicing) stay.
   const t = lower.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(SPECIAL_RE, (c) => SPECIAL_LETTERS[c]!);

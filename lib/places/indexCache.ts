@@ -5,11 +5,14 @@ import { GEONAMES_FILE } from './geonames';
 import { StringTable } from './stringTable';
 
 /**
- * The built index kept on disk (`$DATA_DIR/places/`), so a process after the
- * first loads it in a fraction of the time building it takes. Where the folder
- * cannot be written (a read-only serverless file system) the index is simply
- * built in memory, as the basemap is.
+ * The built index kept on disk, so a process after the first loads it in a
+ * fraction of the time building it takes. It is derived only from installed
+ * packages and committed files, so it lives beside them, in
+ * `node_modules/.cache/carto-places/` (shared by `npm run dev`, the tests and
+ * the CLI of one checkout). Where that cannot be written (a read-only
+ * serverless file system) the index is simply built in memory.
  */
+export const DEFAULT_CACHE_DIR = path.join(process.cwd(), 'node_modules', '.cache', 'carto-places');
 
 // Bump when what is indexed or how it is folded changes: an older file is then rebuilt.
 const FORMAT = 5;
@@ -33,14 +36,14 @@ function signature(): string {
     stamp(path.join(process.cwd(), 'node_modules', 'i18n-iso-countries', 'package.json'))].join('|');
 }
 
-export function cacheFile(dataDir: string): string {
-  return path.join(dataDir, 'places', `index-v${FORMAT}.bin`);
+export function cacheFile(cacheDir: string): string {
+  return path.join(cacheDir, `index-v${FORMAT}.bin`);
 }
 
-/** Loads the index from `dataDir` when it is there and current; otherwise builds it and tries to keep it there. */
-export function loadOrBuildGazetteer(dataDir: string): Gazetteer & { fromCache: boolean } {
+/** Loads the index from `cacheDir` when it is there and current; otherwise builds it and tries to keep it there. */
+export function loadOrBuildGazetteer(cacheDir = DEFAULT_CACHE_DIR): Gazetteer & { fromCache: boolean } {
   const started = performance.now();
-  const file = cacheFile(dataDir);
+  const file = cacheFile(cacheDir);
   const sig = signature();
   try {
     const g = readIndex(readFileSync(file), sig);

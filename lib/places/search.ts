@@ -1,4 +1,3 @@
-import { env } from '@/lib/env';
 import { KIND_NAMES, INNER, ALTERNATE, PRIMARY, PRIMARY_SPELLING, alternatesOf, extentOf, foldedNamesOf, nameOf, type Gazetteer } from './gazetteer';
 import { fold } from './fold';
 import { fuzzyRanges } from './fuzzy';
@@ -37,10 +36,10 @@ type Candidate = { place: number; score: number; nameCode: number; key: number; 
 
 let shared: Gazetteer | undefined;
 
-/** The process's gazetteer: loaded from `$DATA_DIR/places` or built on first use. */
+/** The process's gazetteer: loaded from its cache or built on first use. */
 export function placeIndex(): Gazetteer {
   if (!shared) {
-    shared = loadOrBuildGazetteer(env().DATA_DIR);
+    shared = loadOrBuildGazetteer();
     // Fold the region and country names now, not on the first "…, Illinois".
     for (const r of [...shared.countries, ...shared.regions]) foldedNamesOf(shared, r.place);
   }
@@ -313,7 +312,7 @@ function matchedAlternate(g: Gazetteer, p: number, key: number, typed: string): 
   const lowerTyped = typed.toLowerCase();
   return (
     candidates.find((a) => a.toLowerCase() === lowerTyped || a.toLowerCase().startsWith(lowerTyped)) ??
-    // eslint-disable-next-line no-control-regex
+     
     candidates.find((a) => /[^\x00-\x7f]/.test(a)) ??
     candidates[0]
   );

@@ -1,7 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { listExports, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { z } from 'zod';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
+import { withPlaceResolved } from '@/lib/places/resolve';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
 import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../_lib/http';
 
@@ -12,7 +15,9 @@ export const maxDuration = 300;
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     const claims = await callerOf(request);
-    const { idempotencyKey: bodyKey, ...exportRequest } = await parseJsonBody(request, apiExportCreateSchema);
+    // `"place": "Kyoto"` frames the poster (or the default one) on that place before the body is checked.
+    const json = withPlaceResolved(await parseJsonBody(request, z.unknown()), DEFAULT_POSTER);
+    const { idempotencyKey: bodyKey, ...exportRequest } = parseWith(apiExportCreateSchema, json);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const { job, created } = await requestExport(claims, exportRequest, { idempotencyKey });
     if (created) kickWorker(1);
