@@ -6,7 +6,8 @@ import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { withPlaceResolved } from '@/lib/places/resolve';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
-import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../_lib/http';
+import { callerOf, idempotencyKeyOf, NO_STORE } from '../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 // The worker kick (after()) runs within this function's time.
 export const maxDuration = 300;

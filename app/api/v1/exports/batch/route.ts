@@ -6,7 +6,8 @@ import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { withPlacesResolved } from '@/lib/places/resolve';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
-import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../../_lib/http';
+import { callerOf, idempotencyKeyOf, NO_STORE } from '../../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
 
