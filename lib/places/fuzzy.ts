@@ -20,11 +20,11 @@ export type FuzzyHit = {
 
 /**
  * Every key range within `maxDistance` edits of `query` (as a whole name or as
- * the start of one); stops after `maxHits`. With `firstCharFixed` the first
- * character must be right, as it nearly always is in a typo, which keeps the
- * walk to one branch of the root (a hundred times fewer nodes).
+ * the start of one); stops after `maxHits`. The first `fixedPrefix` characters
+ * must be right, as they nearly always are in a typo: the walk then starts
+ * below that prefix (a hundred times fewer nodes per fixed letter).
  */
-export function fuzzyRanges(keys: StringTable, query: string, maxDistance: number, firstCharFixed = true, maxHits = 200): FuzzyHit[] {
+export function fuzzyRanges(keys: StringTable, query: string, maxDistance: number, fixedPrefix = 1, maxHits = 200): FuzzyHit[] {
   const n = query.length;
   const hits: FuzzyHit[] = [];
   // One row per depth, reused: a node's row is only needed while its subtree is walked.
@@ -40,10 +40,6 @@ export function fuzzyRanges(keys: StringTable, query: string, maxDistance: numbe
     while (i < to && hits.length < maxHits) {
       const c = keys.charCodeAt(i, depth);
       const end = upperBound(keys, i, to, depth, c);
-      if (depth === 0 && firstCharFixed && c !== query.charCodeAt(0)) {
-        i = end;
-        continue;
-      }
       const next = rowAt(depth + 1);
       next[0] = depth + 1;
       let best = next[0];
@@ -63,7 +59,20 @@ export function fuzzyRanges(keys: StringTable, query: string, maxDistance: numbe
       i = end;
     }
   };
-  walk(0, keys.count, 0, first, null, -1);
+  // The rows of the fixed prefix, as the walk would have made them, then the walk from its node.
+  const fixed = Math.min(fixedPrefix, Math.max(0, n - 1));
+  let row = first;
+  let previousRow: Int32Array | null = null;
+  for (let depth = 0; depth < fixed; depth++) {
+    const next = rowAt(depth + 1);
+    const c = query.charCodeAt(depth);
+    next[0] = depth + 1;
+    for (let j = 1; j <= n; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (query.charCodeAt(j - 1) === c ? 0 : 1));
+    previousRow = row;
+    row = next;
+  }
+  const prefix = query.slice(0, fixed);
+  walk(keys.lowerBound(prefix), keys.lowerBound(prefix + '\uffff'), fixed, row, previousRow, fixed ? query.charCodeAt(fixed - 1) : -1);
   return hits;
 }
 

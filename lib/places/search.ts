@@ -11,8 +11,8 @@ import type { PlaceResult } from '@/types/places';
  *      another of its names: "Wien"), a match on a later word ("york" in New
  *      York) or a prefix of another name counts less than one of the usual
  *      name;
- *   2. then, only when those found nothing of size, names within one or two
- *      typos.
+ *   2. then, only when those found nothing of size, names within one typo
+ *      (two from eight letters on), the first letter (two) taken as typed.
  * "Springfield, Illinois" and "Paris, TX" keep the places whose region or
  * country matches what follows the comma; without a comma ("paris texas")
  * trailing words are tried that way when the whole query matches nothing.
@@ -80,7 +80,7 @@ export function suggestPlaceNames(query: string, count = 5, g: Gazetteer = place
   if (!name) return [];
   const out: string[] = [];
   for (let distance = 1; distance <= 3 && out.length < count; distance++) {
-    for (const c of fuzzyMatches(g, name, undefined, count * 3, new Set(), distance, false)) {
+    for (const c of fuzzyMatches(g, name, undefined, count * 3, new Set(), distance, 0)) {
       const label = describe(toResult(g, c, ''));
       if (!out.includes(label)) out.push(label);
       if (out.length === count) break;
@@ -167,10 +167,10 @@ function withNamesakes(g: Gazetteer, ranked: Candidate[], limit: number, filter:
   return [top, ...namesakes, ...ranked.slice(1).filter((c) => !namesakes.some((n) => n.place === c.place))].slice(0, limit);
 }
 
-function fuzzyMatches(g: Gazetteer, name: string, filter: PlaceFilter | undefined, limit: number, exclude: Set<number>, maxDistance: number, firstCharFixed = true): Candidate[] {
+function fuzzyMatches(g: Gazetteer, name: string, filter: PlaceFilter | undefined, limit: number, exclude: Set<number>, maxDistance: number, fixedPrefix = maxDistance): Candidate[] {
   const best = scratchOf(g);
   let scanned = 0;
-  for (const hit of fuzzyRanges(g.keys, name, maxDistance, firstCharFixed)) {
+  for (const hit of fuzzyRanges(g.keys, name, maxDistance, fixedPrefix)) {
     for (let k = hit.from; k < hit.to && scanned < MAX_SCANNED; k++) {
       const whole = hit.whole && k === hit.from;
       for (let e = g.postingStart[k]!; e < g.postingStart[k + 1]!; e++, scanned++) {
