@@ -11,6 +11,7 @@ export type OverlayFileProblem =
   | 'too_many_points'
   | 'out_of_range'
   | 'too_many_routes'
+  | 'too_many_markers'
   | 'no_room';
 
 export class OverlayFileError extends Error {
