@@ -62,8 +62,7 @@ export function errorResponse(e: unknown): Response {
 
 /** Validates a JSON body; every bad field is listed with its path. */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 256 * 1024): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > maxBytes) throw Object.assign(new BadRequest(`The request body is larger than ${maxBytes / 1024} KiB.`), { code: 'payload_too_large' });
+  const text = await readBodyText(request, maxBytes);
   let json: unknown;
   try {
     json = text ? JSON.parse(text) : undefined;
@@ -71,6 +70,36 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
     throw Object.assign(new BadRequest('The request body is not valid JSON.'), { code: 'invalid_json' });
   }
   return parseWith(schema, json);
+}
+
+/**
+ * The body as text, refused with 413 past `maxBytes`: at once when
+ * Content-Length says so, otherwise as soon as the bytes read pass it, so a
+ * 100 MB upload is never held in memory.
+ */
+async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => Object.assign(new BadRequest(`The request body is larger than ${formatLimit(maxBytes)}.`), { code: 'payload_too_large' });
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes.toLocaleString('en-US')} bytes`;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

@@ -34,6 +34,16 @@ export const OVERLAY_LIMITS = {
  */
 export const MAX_EXPORT_REQUEST_BYTES = 1_200_000;
 
+/** A batch of up to 10 exports: posters with routes are large, so a batch may carry about four of the largest. */
+export const MAX_BATCH_REQUEST_BYTES = 4 * MAX_EXPORT_REQUEST_BYTES;
+
+/**
+ * The database's own cap on a stored request (export_settings.max_request_bytes,
+ * set by migrations/0012), a guard for requests that bypass the API. It
+ * measures jsonb text, which is larger than the JSON a client sends.
+ */
+export const MAX_STORED_REQUEST_BYTES = 1_600_000;
+
 /** `1,234,567` — limits in messages are read by people. */
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');

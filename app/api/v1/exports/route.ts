@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { listExports, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
 import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../_lib/http';
@@ -12,7 +13,7 @@ export const maxDuration = 300;
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     const claims = await callerOf(request);
-    const { idempotencyKey: bodyKey, ...exportRequest } = await parseJsonBody(request, apiExportCreateSchema);
+    const { idempotencyKey: bodyKey, ...exportRequest } = await parseJsonBody(request, apiExportCreateSchema, MAX_EXPORT_REQUEST_BYTES);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const { job, created } = await requestExport(claims, exportRequest, { idempotencyKey });
     if (created) kickWorker(1);

@@ -1,6 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { requestExportBatch } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { MAX_BATCH_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { errorResponse, parseJsonBody } from '@/lib/http/respond';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
 import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../../_lib/http';
@@ -11,7 +12,7 @@ export const maxDuration = 300;
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     const claims = await callerOf(request);
-    const { exports, idempotencyKey: bodyKey } = await parseJsonBody(request, apiExportBatchCreateSchema);
+    const { exports, idempotencyKey: bodyKey } = await parseJsonBody(request, apiExportBatchCreateSchema, MAX_BATCH_REQUEST_BYTES);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const queued = await requestExportBatch(claims, exports, { idempotencyKey });
     const created = queued.filter((q) => q.created).length;
