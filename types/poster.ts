@@ -4,6 +4,7 @@ import { PALETTE_ROLES, findPalette, paletteIdsOf } from '@/lib/map/palettes';
 import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
 import { clientText } from '@/types/text';
 import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
+import { overlaysSchema } from './overlays';
 
 /**
  * A poster design: the single source of the `PosterConfig` type. The editor
@@ -72,6 +73,8 @@ export const posterConfigSchema = z
     layers: layerTogglesSchema,
     typography: typographySchema,
     format: formatSchema,
+    /** Markers and routes (types/overlays.ts); absent on posters without them. */
+    overlays: overlaysSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (!findPalette(config.style, config.palette)) {
