@@ -42,8 +42,8 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
             <dl className={styles.facts}>
               <dt>File</dt>
               <dd>{job.format.toUpperCase()} · {job.sizeLabel}{job.result ? ` · ${formatBytes(job.result.bytes)}` : ''}</dd>
-              <dt>Pixels</dt>
-              <dd>{job.width} × {job.height} px</dd>
+              <dt>{job.format === 'svg' || job.format === 'vector-pdf' ? 'Page' : 'Pixels'}</dt>
+              <dd>{job.width} × {job.height} {job.format === 'svg' || job.format === 'vector-pdf' ? 'pt' : 'px'}</dd>
               <dt>Print size</dt>
               <dd>
                 {job.paper
