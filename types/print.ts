@@ -22,7 +22,7 @@ export const printOptionsShape = {
   /** Paper only; defaults to the poster's orientation. */
   orientation: z.enum(ORIENTATIONS).optional(),
   /** Paper in a raster format only: 150 or 300 (default). */
-  dpi: z.union(PRINT_DPIS.map((d) => z.literal(d)) as [z.ZodLiteral<150>, z.ZodLiteral<300>]).optional(),
+  dpi: z.literal(PRINT_DPIS, { error: `dpi must be ${PRINT_DPIS.join(' or ')} (pixels per inch of paper)` }).optional(),
   /** Paper only: the map runs 3 mm (0.125 in on inch sizes) past the trim on every side. */
   bleed: z.boolean().optional(),
   /** PDF on paper only: trim marks outside the bleed. */

@@ -90,6 +90,8 @@ export interface PrintLayout {
   trimPt: { width: number; height: number };
   bleedPt: number;
   cropMarks: boolean;
+  /** The unit the paper is sold in: bleed and sizes are said in it. */
+  unit: LengthUnit;
 }
 
 /** Width and height of the raster file (trim plus bleed). */
@@ -106,7 +108,7 @@ export function outputDimensions(layout: PrintLayout, vector: boolean): { width:
 
 /** "A4 portrait · bleed 3 mm · crop marks", for lists and the download page. */
 export function layoutLabel(layout: PrintLayout): string {
-  const bleed = layout.bleedPt > 0 ? ` · bleed ${+(layout.bleedPt / PT_PER_MM).toFixed(2)} mm` : '';
+  const bleed = layout.bleedPt > 0 ? ` · bleed ${layout.unit === 'in' ? `${+(layout.bleedPt / 72).toFixed(3)} in` : `${+(layout.bleedPt / PT_PER_MM).toFixed(2)} mm`}` : '';
   return `${layout.label}${bleed}${layout.cropMarks ? ' · crop marks' : ''}`;
 }
 
@@ -124,6 +126,7 @@ export function printLayout(options: PrintOptions, posterFormat: { aspect: Param
       trimPt: { width: (trimPx.width * 72) / preset.dpi, height: (trimPx.height * 72) / preset.dpi },
       bleedPt: 0,
       cropMarks: false,
+      unit: 'in',
     };
   }
   const { widthMm, heightMm, unit, label } = paperMm(options, posterFormat.orientation);
@@ -139,6 +142,7 @@ export function printLayout(options: PrintOptions, posterFormat: { aspect: Param
     trimPt: { width: widthMm * PT_PER_MM, height: heightMm * PT_PER_MM },
     bleedPt: bleedMm * PT_PER_MM,
     cropMarks: Boolean(options.cropMarks),
+    unit,
   };
 }
 
@@ -184,7 +188,8 @@ export function printOptionProblems(
   if (options.paper) {
     for (const side of ['width', 'height'] as const) {
       const mm = toMm(options.paper[side], options.paper.unit);
-      if (!(mm >= CUSTOM_PAPER_MM.min && mm <= CUSTOM_PAPER_MM.max)) {
+      // Zero and below are zod's to report ("must be above 0").
+      if (mm > 0 && !(mm >= CUSTOM_PAPER_MM.min && mm <= CUSTOM_PAPER_MM.max)) {
         const f = (v: number) => (options.paper!.unit === 'in' ? `${+(v / 25.4).toFixed(2)} in` : `${v} mm`);
         problems.push({ path: ['paper', side], message: `the paper ${side} must be from ${f(CUSTOM_PAPER_MM.min)} to ${f(CUSTOM_PAPER_MM.max)}` });
       }
