@@ -105,8 +105,10 @@ export async function renderVectorPoster(request: RenderVectorRequest, options: 
 /** The poster as scene items in the raster export's pixels: paper, the map, then the overlay on top. */
 export async function buildScene(request: RenderVectorRequest, onMapLoaded?: () => Promise<void>): Promise<{ scene: Scene; failedTiles: number; totalTiles: number }> {
   const { poster, layout, tileSource } = request;
-  const trim = layout.trimPx;
-  const bleed = layout.bleedPx;
+  // Exact, not rounded to whole pixels as a raster file must be: a vector page is its paper size to the micrometre.
+  const px = (pt: number) => (pt * layout.dpi) / 72;
+  const trim = layout.kind === 'paper' ? { width: px(layout.trimPt.width), height: px(layout.trimPt.height) } : layout.trimPx;
+  const bleed = px(layout.bleedPt);
   const view = mapViewForOutput(poster, trim);
   const geometry = posterGeometry(poster, trim);
   const whole: Rect = { x: -bleed, y: -bleed, width: trim.width + 2 * bleed, height: trim.height + 2 * bleed };
