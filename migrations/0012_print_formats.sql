@@ -21,7 +21,7 @@ as $$
         'social', 'small', 'medium', 'large', 'ultra',
         'a5', 'a4', 'a3', 'a2', 'a1', 'a0', 'letter', 'legal', 'tabloid',
         '8x10in', '11x14in', '12x16in', '16x20in', '18x24in', '24x36in', '30x40cm', '50x70cm', '70x100cm', 'custom')
-      then 'size must be a screen preset (social, small, medium, large, ultra), a paper size (a5 … a0, letter, legal, tabloid, 8x10in … 24x36in, 30x40cm, 50x70cm, 70x100cm) or custom'
+      then 'size must be one of social, small, medium, large, ultra (screens), a5, a4, a3, a2, a1, a0, letter, legal, tabloid, 8x10in, 11x14in, 12x16in, 16x20in, 18x24in, 24x36in, 30x40cm, 50x70cm, 70x100cm (paper) or custom'
     when p_request ->> 'size' = 'custom' and (jsonb_typeof(p_request -> 'paper' -> 'width') is distinct from 'number'
       or jsonb_typeof(p_request -> 'paper' -> 'height') is distinct from 'number'
       or p_request -> 'paper' ->> 'unit' not in ('mm', 'in'))

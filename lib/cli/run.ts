@@ -32,7 +32,7 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
     return reportRequestError(e, say);
   }
   const { width, height, dpi } = job;
-  if (!options.quiet) say(`Export ${job.id} queued: ${job.sizeLabel} ${job.format.toUpperCase()}, ${width}×${height} ${vectorFormat(job.format) ? 'pt (vector)' : `px at ${dpi} dpi`}.`);
+  if (!options.quiet) say(`Export ${job.id} queued: ${job.paper ? job.sizeLabel : job.size} ${job.format.toUpperCase()}, ${width}×${height} ${vectorFormat(job.format) ? 'pt (vector)' : `px at ${dpi} dpi`}.`);
 
   const started = Date.now();
   const progress = progressPrinter(io, options.quiet);
