@@ -3,7 +3,8 @@
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { ApiError, ApiExport } from '@/types/api';
-import type { ExportFormat, ExportSize, ExportStatus } from '@/types/exports';
+import type { ExportFormat, ExportSize } from '@/types/exports';
+import { isTerminalStatus } from '@/types/vocabulary';
 
 /**
  * Exports this browser is watching: the latest status of each, polled with
@@ -11,8 +12,6 @@ import type { ExportFormat, ExportSize, ExportStatus } from '@/types/exports';
  * localStorage, so a reload picks the watching up again.
  */
 
-export const TERMINAL_STATUSES: readonly ExportStatus[] = ['succeeded', 'failed', 'cancelled', 'expired'];
-export const isTerminal = (status: ExportStatus) => TERMINAL_STATUSES.includes(status);
 
 const FIRST_POLL_MS = 1_000;
 const MAX_POLL_MS = 5_000;
@@ -95,7 +94,7 @@ export const useExportStore = create<ExportState>()(
         try {
           const job = await call(`${API}/${id}`);
           put(job);
-          if (isTerminal(job.status)) return unwatch(id);
+          if (isTerminalStatus(job.status)) return unwatch(id);
           const changed = !before || before.progress !== job.progress || before.status !== job.status || before.stage !== job.stage;
           schedule(id, changed ? FIRST_POLL_MS : Math.min(MAX_POLL_MS, delay * 1.5));
         } catch (e) {
@@ -153,7 +152,7 @@ export const useExportStore = create<ExportState>()(
           try {
             const job = await call(`${API}/${id}`, { method: 'DELETE' });
             put(job);
-            if (isTerminal(job.status)) unwatch(id);
+            if (isTerminalStatus(job.status)) unwatch(id);
             else get().watch(id);
           } catch (e) {
             if (before) set((s) => ({ jobs: { ...s.jobs, [id]: before } }));

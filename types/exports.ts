@@ -1,20 +1,21 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
+import { EXPORT_STATUSES, OUTPUT_FORMAT_IDS, SIZE_PRESET_IDS } from '@/types/vocabulary';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
- * The export queue's types. Statuses, formats and sizes are mirrored by the
- * checks in migrations/0002 and 0004 (SQL cannot import them); change both.
+ * The export queue's types. Statuses, formats and sizes come from
+ * types/vocabulary.ts; the SQL checks repeat them, and
+ * tests/foundation/vocabulary.test.ts fails when the two disagree.
  */
 
-export const exportStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
-export const exportStatusSchema = z.enum(exportStatuses);
+export const exportStatusSchema = z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
-export const exportFormatSchema = z.enum(['png', 'jpeg', 'pdf']);
+export const exportFormatSchema = z.enum(OUTPUT_FORMAT_IDS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-export const exportSizeSchema = z.enum(['social', 'small', 'medium', 'large', 'ultra']);
+export const exportSizeSchema = z.enum(SIZE_PRESET_IDS);
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
 /** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { z } from 'zod';
 import { log } from '@/lib/log';
+import { API_ERROR_STATUS } from '@/types/vocabulary';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -12,35 +13,8 @@ export class BadRequest extends Error {
   }
 }
 
-// Every stable error code the API can return, and its status. One table, so routes never choose statuses.
-const STATUS: Record<string, number> = {
-  invalid_request: 400,
-  invalid_json: 400,
-  invalid_poster: 400,
-  invalid_object_path: 400,
-  local_sign_in_disabled: 400,
-  unauthenticated: 401,
-  not_authenticated: 401,
-  forbidden: 403,
-  session_required: 403,
-  invalid_signature: 403,
-  not_found: 404,
-  export_not_found: 404,
-  api_key_not_found: 404,
-  object_not_found: 404,
-  invalid_state: 409,
-  api_key_limit: 409,
-  export_not_ready: 409,
-  idempotency_conflict: 409,
-  expired: 410,
-  export_expired: 410,
-  url_expired: 410,
-  payload_too_large: 413,
-  quota_exceeded: 429,
-  rate_limited: 429,
-  storage_forbidden: 503,
-  storage_unavailable: 503,
-};
+// Every stable error code the API can return, and its status: one table (types/vocabulary.ts), so routes never choose statuses.
+const STATUS: Record<string, number> = API_ERROR_STATUS;
 
 // A 429 always says when to come back; a limit that frees "when a job finishes" has no exact time.
 const DEFAULT_RETRY_AFTER_SECONDS = 30;

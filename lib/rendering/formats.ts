@@ -1,10 +1,12 @@
-/** Output formats of an export, with what storage and downloads need to know about each. */
+import type { OutputFormat } from '@/types/vocabulary';
+
+export type { OutputFormat };
+
+/** Output formats of an export (ids in types/vocabulary.ts), with what storage and downloads need to know about each. */
 export const OUTPUT_FORMATS = {
   png: { ext: 'png', contentType: 'image/png' },
   jpeg: { ext: 'jpg', contentType: 'image/jpeg' },
   pdf: { ext: 'pdf', contentType: 'application/pdf' },
-} as const;
-
-export type OutputFormat = keyof typeof OUTPUT_FORMATS;
+} as const satisfies Record<OutputFormat, { ext: string; contentType: string }>;
 
 export const THUMBNAIL = { longEdge: 400, ext: 'webp', contentType: 'image/webp' } as const;

@@ -159,7 +159,7 @@ export function classify(e: unknown, cancelRequested: boolean): { code: string; 
     // Shutdowns never get here (they release the job), so a stop is the person's cancel; fail_export_job ends it as cancelled.
     return cancelRequested ? { code: 'cancelled', message: 'Cancelled at your request.', retryable: false } : { code: e.code, message: e.message, retryable: false };
   }
-  if (e instanceof InvalidPosterError) return { code: 'invalid_config', message: e.message, retryable: false };
+  if (e instanceof InvalidPosterError) return { code: e.code, message: e.message, retryable: false };
   if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
   if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
   const code = (e as { code?: unknown })?.code;
