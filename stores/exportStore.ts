@@ -2,7 +2,8 @@
 
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { ApiError, ApiExport } from '@/types/api';
+import { readApiProblem } from '@/lib/http/apiProblem';
+import type { ApiExport } from '@/types/api';
 import type { ExportFormat, ExportSize } from '@/types/exports';
 import { isTerminalStatus } from '@/types/vocabulary';
 
@@ -54,13 +55,8 @@ async function call(path: string, init?: RequestInit): Promise<ApiExport> {
     throw new ApiRequestError(0, { code: 'network', message: 'Could not reach the server. Check your connection; we will keep trying.' });
   }
   if (res.ok) return (await res.json()) as ApiExport;
-  const body = (await res.json().catch(() => null)) as ApiError | null;
-  const retryAfter = Number(res.headers.get('retry-after'));
-  throw new ApiRequestError(res.status, {
-    code: body?.error.code ?? `http_${res.status}`,
-    message: body?.error.message ?? `The server answered ${res.status}. Try again in a moment.`,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-  });
+  const { code, message, retryAfterSeconds } = await readApiProblem(res);
+  throw new ApiRequestError(res.status, { code, message, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
 }
 
 const problemOf = (e: unknown): ExportProblem =>
