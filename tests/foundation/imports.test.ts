@@ -1,46 +1,17 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BROWSER_PACKAGES, NEVER, ROUTES_THAT_RENDER, WORKER_IMPORTERS } from '@/scripts/importRules';
 
 /**
- * Which folder may import which: the rules are the tables below, written
- * once (README's architecture section explains them), and this test reads
- * every import of the app's source to enforce them. The folders in the order
- * the data flows: types/ → lib/ (db, exports = the queue, worker, rendering,
- * storage; map and poster draw) → stores/, components/ → app/, scripts/.
+ * Which folder may import which: the rules are the tables of
+ * scripts/importRules.ts, written once (README's architecture section
+ * explains them), and this test reads every import of the app's source to
+ * enforce them.
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SOURCE_FOLDERS = ['types', 'lib', 'stores', 'components', 'app', 'scripts'];
-
-/** Folders (path prefixes) a file under `files` must not import directly. */
-const NEVER: { files: string; mayNotImport: string[]; why: string }[] = [
-  { files: 'types/', mayNotImport: ['lib/', 'stores/', 'components/', 'app/', 'scripts/'], why: 'types/ is the bottom floor: schemas and the vocabulary that everything else imports' },
-  { files: 'lib/', mayNotImport: ['stores/', 'components/', 'app/', 'scripts/'], why: 'lib/ serves the app; it never reaches up into pages, components or entry points' },
-  { files: 'stores/', mayNotImport: ['components/', 'app/'], why: 'stores hold state for components, not the other way round' },
-  { files: 'lib/db/', mayNotImport: ['lib/exports/', 'lib/worker/', 'lib/rendering/', 'lib/storage/', 'lib/auth/', 'lib/webhooks/', 'lib/metrics/', 'lib/map/', 'lib/poster/'], why: 'the database layer is under every domain that uses it' },
-  { files: 'lib/exports/', mayNotImport: ['lib/worker/', 'lib/rendering/'], why: 'the queue is used by the worker, never the other way round' },
-  { files: 'lib/rendering/', mayNotImport: ['lib/worker/', 'lib/exports/', 'lib/db/', 'lib/storage/'], why: 'rendering turns a poster into pixels; it knows nothing of jobs or storage' },
-  { files: 'lib/storage/', mayNotImport: ['lib/worker/', 'lib/exports/', 'lib/rendering/', 'lib/db/'], why: 'storage keeps bytes; it knows nothing of jobs' },
-  { files: 'lib/map/', mayNotImport: ['lib/db/', 'lib/exports/', 'lib/worker/', 'lib/rendering/', 'lib/storage/', 'lib/auth/'], why: 'map code runs in the browser too' },
-  { files: 'lib/poster/', mayNotImport: ['lib/db/', 'lib/exports/', 'lib/worker/', 'lib/rendering/', 'lib/storage/', 'lib/auth/'], why: 'poster code runs in the browser too' },
-  { files: 'components/', mayNotImport: ['lib/db/', 'lib/worker/', 'lib/rendering/', 'lib/storage/', 'lib/auth/'], why: 'components run in the browser' },
-  { files: 'stores/', mayNotImport: ['lib/db/', 'lib/worker/', 'lib/rendering/', 'lib/storage/', 'lib/auth/'], why: 'stores run in the browser' },
-];
-
-/** The only files outside lib/worker/ that may import it: the routes that run the worker (cron, and the kick after an enqueue) and `npm run worker`. */
-const WORKER_IMPORTERS = [
-  'app/api/cron/process-exports/route.ts',
-  'app/api/cron/cleanup-exports/route.ts',
-  'app/api/v1/exports/route.ts',
-  'app/api/v1/exports/batch/route.ts',
-  'app/api/v1/exports/[id]/retry/route.ts',
-  'scripts/worker.ts',
-];
-
-/** Route handlers and pages that may load a browser (through any chain of imports): the worker's runners above. */
-const BROWSER_PACKAGES = ['puppeteer-core', '@sparticuz/chromium'];
-const ROUTES_THAT_RENDER = WORKER_IMPORTERS.filter((f) => f.startsWith('app/'));
 
 // ── reading the imports ─────────────────────────────────────────────────────
 
@@ -162,7 +133,7 @@ describe('the folders tell the pipeline: imports point one way', () => {
       .filter((chain): chain is string[] => chain !== null)
       .map((chain) => chain.join(' → '));
     expect(offenders).toEqual([]);
-    for (const route of ROUTES_THAT_RENDER.filter((f) => f.includes('process-exports') || f.endsWith('v1/exports/route.ts'))) {
+    for (const route of ROUTES_THAT_RENDER) {
       expect([...reachable(route)].some(loadsBrowser), `${route} renders`).toBe(true);
     }
   });
