@@ -120,6 +120,7 @@ CREATE INDEX export_jobs_webhook_due_idx ON public.export_jobs USING btree (webh
 alter table public.export_jobs enable row level security;
 create policy export_jobs_owner_select on public.export_jobs as permissive for select to authenticated using ((user_id = ( SELECT auth.uid() AS uid)));
 CREATE TRIGGER export_jobs_count_attempt_ends AFTER UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN (((old.status = 'running'::text) AND (new.status <> 'running'::text))) EXECUTE FUNCTION count_export_attempt_end();
+CREATE TRIGGER export_jobs_done_stage BEFORE UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN (((new.status = 'succeeded'::text) AND (old.status IS DISTINCT FROM 'succeeded'::text))) EXECUTE FUNCTION export_jobs_done_stage();
 CREATE TRIGGER export_jobs_schedule_webhook BEFORE UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION schedule_job_webhook();
 -- grants on public.export_jobs: postgres=arwdDxtm; service_role=arwd
 
@@ -219,6 +220,18 @@ create table public.webhook_settings (
 );
 alter table public.webhook_settings enable row level security;
 -- grants on public.webhook_settings: postgres=arwdDxtm; service_role=arw
+
+CREATE OR REPLACE FUNCTION public.auth_user_exists(p_id uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from auth.users u
+     where u.id = p_id and u.deleted_at is null and (u.banned_until is null or u.banned_until <= now()))
+$function$;
+-- grants on public.auth_user_exists(p_id uuid): postgres=X; service_role=X
 
 CREATE OR REPLACE FUNCTION public.authenticate_api_key(p_prefix text, p_hash text)
  RETURNS TABLE(user_id uuid, email text)
@@ -630,6 +643,18 @@ AS $function$
   select j.id from public.export_jobs j where j.id = any (p_ids)
 $function$;
 -- grants on public.existing_export_job_ids(p_ids uuid[]): postgres=X; service_role=X
+
+CREATE OR REPLACE FUNCTION public.export_jobs_done_stage()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SET search_path TO ''
+AS $function$
+begin
+  new.stage := 'done';
+  return new;
+end
+$function$;
+-- grants on public.export_jobs_done_stage(): postgres=X
 
 CREATE OR REPLACE FUNCTION public.export_metric_bucket(p_buckets double precision[], p_value double precision)
  RETURNS double precision

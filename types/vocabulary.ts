@@ -105,6 +105,7 @@ export const API_ERROR_STATUS = {
   export_not_found: 404,
   api_key_not_found: 404,
   object_not_found: 404,
+  files_not_served: 404,
   invalid_state: 409,
   api_key_limit: 409,
   export_not_ready: 409,
@@ -115,7 +116,9 @@ export const API_ERROR_STATUS = {
   payload_too_large: 413,
   quota_exceeded: 429,
   rate_limited: 429,
+  auth_unavailable: 503,
   storage_forbidden: 503,
+  bucket_missing: 503,
   storage_unavailable: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

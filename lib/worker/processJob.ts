@@ -7,7 +7,7 @@ import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
-import { exportObjectPaths, getStorage } from '@/lib/storage';
+import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
 import { Attempt } from '@/lib/worker/attempt';
@@ -162,6 +162,8 @@ export function classify(e: unknown, cancelRequested: boolean): { code: string; 
   if (e instanceof InvalidPosterError) return { code: e.code, message: e.message, retryable: false };
   if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
   if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
+  // Storage knows which of its failures pass on another attempt (an outage) and which never will (a refused type, a missing bucket).
+  if (e instanceof StorageError) return { code: e.code, message: e.message, retryable: e.retryable };
   const code = (e as { code?: unknown })?.code;
   return {
     code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal',
