@@ -13,13 +13,14 @@ const nextConfig = {
   // so dynamic segments are matched with **): the Chromium
   // archive for every function that renders, and the data behind the font,
   // MapLibre-worker and offline-tile routes.
-  // Next matches these keys anywhere in a route name (picomatch `contains`): a plain '/api/v1/exports' handed the
-  // 68 MB archive to every /api/v1/exports/* route, the status poll included. `{,/route*}!(/**)` ends the match
-  // (whether or not the name ends in /route), so the archive goes to exactly the routes that run the worker
-  // (scripts/importRules.ts; `npm run check:traces` proves it on the build).
+  // Keys are matched anywhere in a route's name (e.g. /api/v1/exports/route): a plain '/api/v1/exports' handed the
+  // 68 MB archive to every /api/v1/exports/* route, the status poll included. Naming each route's own file gives it
+  // to exactly the routes that run the worker (scripts/importRules.ts; `npm run check:traces` proves it on the build).
   outputFileTracingIncludes: {
     '/api/cron/process-exports': ['./node_modules/@sparticuz/chromium/bin/**'],
-    '/api/v1/exports{,/batch,/\\[id\\]/retry}{,/route*}!(/**)': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/api/v1/exports/route': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/api/v1/exports/batch/route': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/api/v1/exports/*/retry/route': ['./node_modules/@sparticuz/chromium/bin/**'],
     '/fonts/**': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
     '/maplibre/**': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
     '/api/tiles/**': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
