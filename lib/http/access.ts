@@ -44,6 +44,8 @@ export const ACCESS = {
   'DELETE /api/v1/keys/[id]': ['session'],
   'GET /api/v1/webhook-secret': ['session'],
   'POST /api/v1/webhook-secret/rotate': ['session'],
+  // Supabase Auth's sign-in link: the one-time token in its query is the credential.
+  'GET /auth/confirm': ['none'],
   'GET /fonts/[file]': ['none'],
   'GET /maplibre/[file]': ['none'],
 } as const satisfies Record<string, readonly CallerKind[]>;
