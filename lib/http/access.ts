@@ -22,6 +22,8 @@ export const ACCESS = {
   'GET /api/auth/session': ['none', 'session'],
   'POST /api/auth/sign-in': ['none'],
   'POST /api/auth/sign-out': ['none'],
+  // The production sign-in form (Supabase Auth): the password or the emailed code is the credential.
+  'POST /api/auth/supabase': ['none'],
   'GET /api/cron/cleanup-exports': ['cronSecret'],
   'GET /api/cron/process-exports': ['cronSecret'],
   // The signed URL (HMAC, expiring) is the credential.
