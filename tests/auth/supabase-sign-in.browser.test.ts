@@ -77,7 +77,7 @@ const heldSession = async (context: BrowserContext, other = '') => {
   return (await authCookies(context)).map((c) => c.value).join();
 };
 
-describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
+describe('signing in through Supabase Auth', { timeout: 900_000 }, () => {
   it('with email and password: exports a poster, downloads it, signs out', async () => {
     const email = `ada-${randomUUID()}@example.test`;
     await auth.createUser(email, 'correct horse battery');
@@ -100,7 +100,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Export PNG' }).click();
     const job = page.locator('[data-testid="export-job"]');
     await job.waitFor({ timeout: 60_000 });
-    await expect.poll(() => job.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toMatch(/succeeded|failed|cancelled/);
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 480_000, interval: 500 }).toMatch(/succeeded|failed|cancelled/);
     expect(await job.getAttribute('data-status')).toBe('succeeded');
     expect(await page.getByTestId('export-stage').innerText()).not.toMatch(/uploading/i);
 
