@@ -66,7 +66,7 @@ export type PaletteRole = (typeof PALETTE_ROLES)[number];
 export const LAYER_TOGGLES = ids(['streets', 'buildings', 'water', 'parks', 'railroads', 'contours', 'labels'] as const);
 export type LayerToggle = (typeof LAYER_TOGGLES)[number];
 
-/** lib/poster/fonts.ts holds each font's package and family. */
+/** lib/map/fonts.ts holds each font's package and family. */
 export const POSTER_FONT_IDS = ids(['inter', 'montserrat', 'space-grotesk', 'oswald', 'playfair-display', 'lora'] as const);
 export type PosterFontId = (typeof POSTER_FONT_IDS)[number];
 export const FONT_WEIGHTS = [400, 500, 700] as const;
