@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
-import { EXPORT_STATUSES, OUTPUT_FORMAT_IDS, SIZE_PRESET_IDS } from '@/types/vocabulary';
+import { clientText } from '@/types/text';
+import { printOptionsShape, printSizeSchema, refinePrintOptions } from '@/types/print';
+import { EXPORT_STATUSES, OUTPUT_FORMAT_IDS } from '@/types/vocabulary';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
@@ -12,20 +14,24 @@ import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/
 export const exportStatusSchema = z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
+/** Raster: png, jpeg, pdf (an image on a page). Vector (lines stay lines): svg, vector-pdf. */
 export const exportFormatSchema = z.enum(OUTPUT_FORMAT_IDS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-export const exportSizeSchema = z.enum(SIZE_PRESET_IDS);
+/** Screen presets, paper sizes and custom paper (types/print.ts). */
+export const exportSizeSchema = printSizeSchema;
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
 /** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */
-export const exportRequestSchema = z.object({
+const exportRequestFields = z.strictObject({
   poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
+  ...printOptionsShape,
   /** Where to POST the signed status object once the export ends (succeeded, failed or cancelled). */
   webhookUrl: webhookUrlSchema.optional(),
 });
+export const exportRequestSchema = exportRequestFields.superRefine(refinePrintOptions);
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
 /**
@@ -33,17 +39,17 @@ export type ExportRequest = z.infer<typeof exportRequestSchema>;
  * saved under an older poster schema still lists in the history; the worker
  * parses it with `parsePosterConfig` and fails it as `invalid_poster`.
  */
-export const storedExportRequestSchema = exportRequestSchema.extend({
+export const storedExportRequestSchema = exportRequestFields.extend({
   poster: z.record(z.string(), z.unknown()),
   // Read as stored: the sender re-checks it (policy and DNS) before every delivery.
   webhookUrl: z.string().optional(),
-});
+}).loose();
 
 export const MAX_BATCH = 10;
 
 export const requestOptionsSchema = z.object({
   /** Replaying a key with the same request returns the first job (a retried POST creates nothing new). */
-  idempotencyKey: z.string().min(1).max(196).optional(),
+  idempotencyKey: clientText().min(1).max(196).optional(),
   /** Users may only lower their own priority (e.g. for background batches). */
   priority: z.number().int().min(-10).max(0).optional(),
 });

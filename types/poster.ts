@@ -13,6 +13,8 @@ import {
   TEXT_POSITIONS,
   type MapStyleId,
 } from '@/types/vocabulary';
+import { clientText } from '@/types/text';
+import { overlaysSchema } from './overlays';
 
 /**
  * A poster design: the single source of the `PosterConfig` type. The editor
@@ -39,10 +41,10 @@ export const placeSchema = z.strictObject({
 });
 
 export const posterTextSchema = z.strictObject({
-  title: z.string().max(60, 'the title can be at most 60 characters'),
-  subtitle: z.string().max(80, 'the subtitle can be at most 80 characters'),
+  title: clientText().max(60, 'the title can be at most 60 characters'),
+  subtitle: clientText().max(80, 'the subtitle can be at most 80 characters'),
   /** Free text, prefilled by the editor as `41.94° N, 85.63° W`. */
-  coordinates: z.string().max(60, 'the coordinates line can be at most 60 characters'),
+  coordinates: clientText().max(60, 'the coordinates line can be at most 60 characters'),
 });
 
 export const typographySchema = z.strictObject({
@@ -76,11 +78,13 @@ export const posterConfigSchema = z
     text: posterTextSchema,
     style: z.enum(MAP_STYLE_IDS),
     /** A palette of the chosen style; `customPalette`, when set, replaces its colours. */
-    palette: z.string(),
+    palette: clientText(),
     customPalette: customPaletteSchema.nullable(),
     layers: layerTogglesSchema,
     typography: typographySchema,
     format: formatSchema,
+    /** Markers and routes (types/overlays.ts); absent on posters without them. */
+    overlays: overlaysSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const palettes: readonly string[] = PALETTE_IDS[config.style];

@@ -16,8 +16,12 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly ExportStatus[] = ['succeeded', 'failed', 'cancelled', 'expired'];
 export const isTerminalStatus = (status: ExportStatus): boolean => TERMINAL_STATUSES.includes(status);
 
-export const OUTPUT_FORMAT_IDS = ids(['png', 'jpeg', 'pdf'] as const);
+export const OUTPUT_FORMAT_IDS = ids(['png', 'jpeg', 'pdf', 'svg', 'vector-pdf'] as const);
 export type OutputFormat = (typeof OUTPUT_FORMAT_IDS)[number];
+/** Formats drawn as paths and text from the vector tiles, not as pixels by Chromium. */
+export const VECTOR_FORMATS = ids(['svg', 'vector-pdf'] as const);
+export type VectorFormat = (typeof VECTOR_FORMATS)[number];
+export const isVectorFormat = (format: string): format is VectorFormat => (VECTOR_FORMATS as readonly string[]).includes(format);
 
 /** Size presets by long edge (lib/poster/presets.ts has their pixels and DPI). */
 export const SIZE_PRESET_IDS = ids(['social', 'small', 'medium', 'large', 'ultra'] as const);
@@ -95,6 +99,7 @@ export const API_ERROR_STATUS = {
   invalid_request: 400,
   invalid_json: 400,
   invalid_poster: 400,
+  place_not_found: 400,
   invalid_object_path: 400,
   local_sign_in_disabled: 400,
   unauthenticated: 401,
@@ -114,11 +119,15 @@ export const API_ERROR_STATUS = {
   export_expired: 410,
   url_expired: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   quota_exceeded: 429,
   rate_limited: 429,
+  geocoder_unavailable: 502,
   auth_unavailable: 503,
   storage_forbidden: 503,
   bucket_missing: 503,
   storage_unavailable: 503,
+  database_unavailable: 503,
+  tiles_file_unavailable: 503,
 } as const;
 export type ApiErrorCode = keyof typeof API_ERROR_STATUS;

@@ -8,6 +8,7 @@ import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
 import type { TileSource } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/map/fonts';
+import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { assemblePoster } from '@/lib/poster/frame';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
@@ -110,12 +111,16 @@ function pieceView(config: PosterConfig, tile: TileRequest) {
   return assemblePoster(config, poster, piece).mapView;
 }
 
-/** Paper outside the map rectangle, then title, border and credits — in full-poster coordinates, shifted to the tile. */
+/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates, shifted to the tile. */
 function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile: TileRequest, attribution: string) {
   canvas.width = Math.round(window.innerWidth * tile.pixelRatio);
   canvas.height = Math.round(window.innerHeight * tile.pixelRatio);
   const poster = { width: tile.posterWidth, height: tile.posterHeight };
-  assemblePoster(config, poster).paintFrame(canvas.getContext('2d')!, { origin: { x: tile.x, y: tile.y }, attribution });
+  assemblePoster(config, poster).paintFrame(canvas.getContext('2d')!, {
+    origin: { x: tile.x, y: tile.y },
+    attribution,
+    beneathText: (ctx) => drawPosterMarkers(ctx, config, poster),
+  });
 }
 
 /**

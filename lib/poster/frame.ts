@@ -21,9 +21,13 @@ export type PosterAssembly = {
    * omitted to paint the paper on `over` only outside the map rectangle, so
    * the map below shows through. `origin`: the poster pixel at the canvas's
    * top-left (an export tile's offset). `text: false` leaves the text for
-   * later (fonts still loading).
+   * later (fonts still loading). `beneathText` draws what sits between the
+   * map and the text (the markers), on `over`.
    */
-  paintFrame: (over: PosterCanvasContext, options: { under?: PosterCanvasContext; origin?: { x: number; y: number }; attribution: string; text?: boolean }) => void;
+  paintFrame: (
+    over: PosterCanvasContext,
+    options: { under?: PosterCanvasContext; origin?: { x: number; y: number }; attribution: string; text?: boolean; beneathText?: (ctx: PosterCanvasContext) => void },
+  ) => void;
 };
 
 export function assemblePoster(config: PosterConfig, poster: PixelSize, piece?: Rect): PosterAssembly {
@@ -32,7 +36,7 @@ export function assemblePoster(config: PosterConfig, poster: PixelSize, piece?: 
   return {
     mapRect: map,
     mapView: piece ? mapViewOfPiece(whole, piece) : whole,
-    paintFrame(over, { under, origin = { x: 0, y: 0 }, attribution, text = true }) {
+    paintFrame(over, { under, origin = { x: 0, y: 0 }, attribution, text = true, beneathText }) {
       for (const ctx of under ? [under, over] : [over]) ctx.setTransform(1, 0, 0, 1, -origin.x, -origin.y);
       if (under) {
         drawPosterUnderlay(under, config, poster);
@@ -45,6 +49,7 @@ export function assemblePoster(config: PosterConfig, poster: PixelSize, piece?: 
         drawPosterUnderlay(over, config, poster);
         over.restore();
       }
+      beneathText?.(over);
       if (text) drawPosterOverlay(over, config, poster, { attribution });
     },
   };

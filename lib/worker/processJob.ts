@@ -1,15 +1,16 @@
 import 'server-only';
-import { appUrl } from '@/lib/env';
+import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
 import { completeJob, failJob, recordStoredFiles, releaseJob } from '@/lib/exports/workerQueue';
 import type { Logger } from '@/lib/log';
-import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
-import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
+import { RenderCancelledError, WORKER_FAILURES } from '@/lib/rendering/errors';
+import { isVectorFormat, OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
-import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { rasterRequest } from '@/lib/rendering/rasterRequest';
+import { renderVectorPoster } from '@/lib/rendering/vector/renderVectorPoster';
 import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
-import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
-import { SIZE_PRESETS } from '@/lib/poster/presets';
+import { printLayout } from '@/lib/poster/paper';
+import { resolveTileSource } from '@/lib/map/tileSource';
 import { Attempt } from '@/lib/worker/attempt';
 import { browserPool } from '@/lib/worker/browserPool';
 import { workerSettings } from '@/lib/worker/settings';
@@ -51,26 +52,17 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
 async function renderJob(attempt: Attempt, signal: AbortSignal | undefined): Promise<RenderedPoster> {
   const { job } = attempt;
   const poster = parsePosterConfig(job.request.poster);
-  const size = posterPixelSize(poster.format, job.request.size);
-  const view = mapViewForOutput(poster, size);
+  const layout = printLayout(job.request, poster.format);
+  const { format } = job.request;
   await attempt.beat();
-  const rendered = await renderPoster(
-    browserPool(),
-    {
-      url: rendererUrl(appUrl(), poster),
-      format: job.request.format,
-      width: size.width,
-      height: size.height,
-      pixelRatio: view.pixelRatio,
-      dpi: SIZE_PRESETS[job.request.size].dpi,
-      title: poster.text.title,
-    },
-    {
-      signal,
-      shouldStop: () => attempt.shouldStop(),
-      onProgress: (p) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
-    },
-  );
+  const options = {
+    signal,
+    shouldStop: () => attempt.shouldStop(),
+    onProgress: (p: { fraction: number; stage: string }) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
+  };
+  const rendered = isVectorFormat(format)
+    ? await renderVectorPoster({ poster, format, layout, baseUrl: appUrl(), tileSource: resolveTileSource(env()) }, options)
+    : await renderPoster(browserPool(), rasterRequest(poster, format, layout, appUrl()), options);
   attempt.throwIfBeatFailed();
   attempt.log.info({ event: 'tiles', tiles: rendered.tiles, mapTiles: rendered.totalTiles, missingMapTiles: rendered.failedTiles }, 'poster rendered');
   return rendered;
@@ -153,21 +145,30 @@ async function reportFailure(job: ClaimedJob, e: unknown, cancelRequested: boole
   }
 }
 
-/** Bad input fails for good; everything that may pass on another attempt (browser, timeouts, tiles, storage) is retried. */
+/**
+ * The one classifier of a failed attempt: its stable code, the short message
+ * the person sees (WORKER_FAILURES; the error itself goes to the log only),
+ * and whether it is retried. Bad input fails for good; an error that says
+ * whether it is `retryable` (render and storage errors) is taken at its word;
+ * anything unknown is `internal` and retried.
+ */
 export function classify(e: unknown, cancelRequested: boolean): { code: string; message: string; retryable: boolean } {
   if (e instanceof RenderCancelledError) {
     // Shutdowns never get here (they release the job), so a stop is the person's cancel; fail_export_job ends it as cancelled.
     return cancelRequested ? { code: 'cancelled', message: 'Cancelled at your request.', retryable: false } : { code: e.code, message: e.message, retryable: false };
   }
-  if (e instanceof InvalidPosterError) return { code: e.code, message: e.message, retryable: false };
-  if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
-  if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
-  // Storage knows which of its failures pass on another attempt (an outage) and which never will (a refused type, a missing bucket).
-  if (e instanceof StorageError) return { code: e.code, message: e.message, retryable: e.retryable };
-  const code = (e as { code?: unknown })?.code;
+  const own = (e ?? {}) as { code?: unknown; retryable?: unknown; message?: unknown };
+  const code =
+    e instanceof InvalidPosterError ? 'invalid_poster'
+    : typeof own.code === 'string' && /^[a-z_]+$/.test(own.code) ? own.code
+    : 'internal';
+  const known = WORKER_FAILURES[code];
+  // Our own error classes write messages for people; anything else (a driver's, a library's) may carry URLs or internals.
+  const ownMessage = (e instanceof StorageError || e instanceof ExportError) && typeof own.message === 'string' ? own.message : undefined;
   return {
-    code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal',
-    message: e instanceof Error ? e.message : String(e),
-    retryable: true,
+    code: known || ownMessage ? code : 'internal',
+    // Storage's own message names the cause (the bucket, the refused type), which the generic one cannot.
+    message: ownMessage ?? known?.message ?? WORKER_FAILURES.internal.message,
+    retryable: e instanceof ExportError || e instanceof InvalidPosterError ? false : typeof own.retryable === 'boolean' ? own.retryable : (known?.retryable ?? true),
   };
 }

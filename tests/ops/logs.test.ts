@@ -40,7 +40,7 @@ afterAll(async () => {
 
 function secrets(): string[] {
   const e = env();
-  return [e.CRON_SECRET!, e.AUTH_SECRET!, e.FILE_URL_SECRET!];
+  return [e.CRON_SECRET!, e.METRICS_SECRET!, e.AUTH_SECRET!, e.FILE_URL_SECRET!];
 }
 
 function expectNoSecrets(text: string) {
