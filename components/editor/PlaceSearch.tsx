@@ -85,6 +85,7 @@ export function PlaceSearch() {
       e.preventDefault();
       pick(results[Math.max(0, active)]!);
     } else if (e.key === 'Escape') {
+      e.preventDefault();
       if (open) setOpen(false);
       else changeQuery('');
     }
@@ -94,7 +95,7 @@ export function PlaceSearch() {
   return (
     <div className={styles.search}>
       <input
-        type="search"
+        type="text"
         role="combobox"
         aria-label="Search for a place"
         aria-autocomplete="list"
