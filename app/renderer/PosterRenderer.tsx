@@ -7,10 +7,9 @@ import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
 import type { TileSource } from '@/lib/map/tileSource';
-import { loadPosterFonts } from '@/lib/poster/fonts';
-import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
-import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { loadPosterFonts } from '@/lib/map/fonts';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
+import { assemblePoster } from '@/lib/poster/frame';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
 import type { PosterConfig } from '@/types/poster';
@@ -19,9 +18,9 @@ import type { PosterConfig } from '@/types/poster';
  * Renders one rectangle of a poster at a time for the export worker (see
  * lib/rendering/protocol.ts). The viewport is the tile; the map fills it and
  * is centred on the tile's piece of the poster's map, so tiles of a poster too
- * large for one WebGL canvas line up exactly. Paper, margins and text come
- * from the same overlay functions the editor preview uses, drawn in
- * full-poster coordinates shifted to the tile.
+ * large for one WebGL canvas line up exactly. The poster is assembled by
+ * `assemblePoster`, as in the editor preview: the map's view of the piece,
+ * and paper, margins and text in full-poster coordinates shifted to the tile.
  */
 export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
   const mapRef = useRef<HTMLDivElement>(null);
@@ -109,26 +108,19 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 function pieceView(config: PosterConfig, tile: TileRequest) {
   const poster = { width: tile.posterWidth, height: tile.posterHeight };
   const piece = { x: tile.x, y: tile.y, width: window.innerWidth * tile.pixelRatio, height: window.innerHeight * tile.pixelRatio };
-  return mapViewOfPiece(mapViewForOutput(config, poster), piece);
+  return assemblePoster(config, poster, piece).mapView;
 }
 
-/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates. */
+/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates, shifted to the tile. */
 function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile: TileRequest, attribution: string) {
-  const poster = { width: tile.posterWidth, height: tile.posterHeight };
   canvas.width = Math.round(window.innerWidth * tile.pixelRatio);
   canvas.height = Math.round(window.innerHeight * tile.pixelRatio);
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(1, 0, 0, 1, -tile.x, -tile.y);
-  const { map } = posterGeometry(config, poster);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, 0, poster.width, poster.height);
-  ctx.rect(map.x, map.y, map.width, map.height);
-  ctx.clip('evenodd');
-  drawPosterUnderlay(ctx, config, poster);
-  ctx.restore();
-  drawPosterMarkers(ctx, config, poster);
-  drawPosterOverlay(ctx, config, poster, { attribution });
+  const poster = { width: tile.posterWidth, height: tile.posterHeight };
+  assemblePoster(config, poster).paintFrame(canvas.getContext('2d')!, {
+    origin: { x: tile.x, y: tile.y },
+    attribution,
+    beneathText: (ctx) => drawPosterMarkers(ctx, config, poster),
+  });
 }
 
 /**

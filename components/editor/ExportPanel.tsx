@@ -9,7 +9,7 @@ import { ExportJobStatus } from '@/components/exports/ExportJobStatus';
 import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { CUSTOM_PAPER, LENGTH_UNITS, outputDimensions, PAPER_SIZE_IDS, PAPER_SIZES, PRINT_DPIS, printLayout, printOptionProblems, PT_PER_MM, type LengthUnit, type PaperSizeId, type PrintDpi, type PrintOptions } from '@/lib/poster/paper';
 import { ORIENTATIONS, SIZE_PRESET_IDS, SIZE_PRESETS, type Orientation } from '@/lib/poster/presets';
-import { isVectorFormat } from '@/lib/rendering/formats';
+import { isVectorFormat } from '@/types/vocabulary';
 import { resumeExportWatching, useExportStore } from '@/stores/exportStore';
 import { usePosterStore } from '@/stores/posterStore';
 import type { ExportFormat } from '@/types/exports';

@@ -1,5 +1,5 @@
 import type { ExportFormat } from '@/types/exports';
-import { isVectorFormat } from '@/lib/rendering/formats';
+import { isVectorFormat } from '@/types/vocabulary';
 
 /**
  * What an export will roughly take and weigh, shown before and during an

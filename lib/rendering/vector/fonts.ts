@@ -1,6 +1,6 @@
 import 'server-only';
 import fontkit from '@pdf-lib/fontkit';
-import { fontFileName, POSTER_FONT_IDS, type PosterFontId } from '@/lib/poster/fonts';
+import { fontFileName, POSTER_FONT_IDS, type PosterFontId } from '@/lib/map/fonts';
 import { posterFontFile } from '@/lib/poster/fontFiles';
 import { FONT_WEIGHTS, type FontWeight } from '@/lib/poster/presets';
 import type { FontRef } from './scene';

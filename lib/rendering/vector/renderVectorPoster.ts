@@ -6,7 +6,7 @@ import sharp from 'sharp';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { resolvePalette } from '@/lib/map/palettes';
 import type { TileSource } from '@/lib/map/tileSource';
-import { mapFontName, POSTER_FONTS, type PosterFontId } from '@/lib/poster/fonts';
+import { mapFontName, POSTER_FONTS, type PosterFontId } from '@/lib/map/fonts';
 import { mapViewForOutput, posterGeometry } from '@/lib/poster/geometry';
 import { drawPosterOverlay } from '@/lib/poster/overlay';
 import type { PrintLayout } from '@/lib/poster/paper';
