@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
 import { printOptionsShape, printSizeSchema, refinePrintOptions } from '@/types/print';
+import { clientText } from '@/types/text';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
@@ -20,7 +21,7 @@ export const exportSizeSchema = printSizeSchema;
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
 /** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */
-const exportRequestFields = z.object({
+const exportRequestFields = z.strictObject({
   poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
@@ -46,7 +47,7 @@ export const MAX_BATCH = 10;
 
 export const requestOptionsSchema = z.object({
   /** Replaying a key with the same request returns the first job (a retried POST creates nothing new). */
-  idempotencyKey: z.string().min(1).max(196).optional(),
+  idempotencyKey: clientText().min(1).max(196).optional(),
   /** Users may only lower their own priority (e.g. for background batches). */
   priority: z.number().int().min(-10).max(0).optional(),
 });
