@@ -6,6 +6,7 @@ import type { LayerToggle, MapStyleId } from '@/lib/map/styles';
 import { DEFAULT_POSTER, formatCoordinates } from '@/lib/poster/defaults';
 import type { SizePresetId } from '@/lib/poster/presets';
 import type { PosterConfig, PosterFormat, PosterPlace, PosterTypography } from '@/types/poster';
+import type { Overlays } from '@/types/overlays';
 
 /**
  * The poster being edited. Controls only offer values the model accepts, so
@@ -31,6 +32,11 @@ export interface PosterState {
   setTypography: (typography: Partial<PosterTypography>) => void;
   setFormat: (format: Partial<PosterFormat>) => void;
   setSize: (size: SizePresetId) => void;
+  /** Markers and routes (lib/overlays/edit.ts makes the edits). */
+  setOverlays: (overlays: Overlays) => void;
+  /** While true, the next click on the preview map places a marker there. */
+  pickingMarker: boolean;
+  setPickingMarker: (on: boolean) => void;
   replace: (config: PosterConfig) => void;
 }
 
@@ -61,5 +67,8 @@ export const usePosterStore = create<PosterState>()((set) => ({
   setTypography: (typography) => set((s) => ({ config: { ...s.config, typography: { ...s.config.typography, ...typography } } })),
   setFormat: (format) => set((s) => ({ config: { ...s.config, format: { ...s.config.format, ...format } } })),
   setSize: (size) => set({ size }),
+  setOverlays: (overlays) => set((s) => ({ config: { ...s.config, overlays } })),
+  pickingMarker: false,
+  setPickingMarker: (pickingMarker) => set({ pickingMarker }),
   replace: (config) => set({ config }),
 }));

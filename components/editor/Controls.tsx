@@ -15,7 +15,7 @@ const LAYER_LABELS: Record<LayerToggle, string> = {
   streets: 'Streets', buildings: 'Buildings', water: 'Water', parks: 'Parks', railroads: 'Railroads', contours: 'Contours', labels: 'Labels',
 };
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+export function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <section className={styles.section}>
       <h2>{title}</h2>

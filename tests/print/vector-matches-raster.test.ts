@@ -12,6 +12,7 @@ import { buildScene, renderVectorPoster } from '@/lib/rendering/vector/renderVec
 import { sceneToSvg } from '@/lib/rendering/vector/svg';
 import type { MapStyleId } from '@/lib/map/styles';
 import type { PosterConfig } from '@/types/poster';
+import { overlayPoster } from './fixture/overlayPoster';
 import { meanDifference, rasterizeSvg, rgbaToRgb, rgbOf } from './fixture/compare';
 
 /**
@@ -73,6 +74,7 @@ const CASES: [string, PosterConfig][] = [
   ['watercolor (water halo)', poster('watercolor')],
   ['a world preset (Great Lakes, Natural Earth)', poster('vintage', { place: { ...greatLakes.place, center: { ...greatLakes.place.center } } })],
   ['topographic with contours', poster('topographic', { layers: { ...DEFAULT_POSTER.layers, contours: true } })],
+  ['personal route and markers', overlayPoster()],
 ];
 /** Mean |Δ| allowed per channel: anti-aliasing, label placement and blur approximations stay below it. */
 const MAX_MEAN_DIFFERENCE = 6;
