@@ -6,8 +6,7 @@ import { migrate } from '@/lib/db/migrate';
 import { applyDevSecrets } from '@/lib/devSecrets';
 import { appUrl, parseEnv } from '@/lib/env';
 import { startLocalScheduler } from '@/lib/cron/localScheduler';
-import { applyQueueSettings } from '@/lib/exports/settings';
-import { queueSettingsFromEnv } from '@/lib/worker/settings';
+import { applyQueueSettings, queueSettingsFromEnv } from '@/lib/exports/settings';
 import { applyWebhookSettings, webhookSettingsFromEnv } from '@/lib/webhooks/settings';
 import { applyApiKeySettings, apiKeySettingsFromEnv } from '@/lib/auth/apiKeySettings';
 import { closeSql } from '@/lib/db/client';
@@ -47,6 +46,8 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
       password: secrets!.pgPassword,
     });
     log(`${pg.started ? 'started' : 'reusing running'} embedded Postgres on port ${e.EMBEDDED_PG_PORT} (${Date.now() - t} ms)`);
+    // As root in a folder the postgres user cannot enter, the data lives in the cache instead (lib/db/embedded.ts).
+    if (pg.dataDir !== path.join(dataDir, 'postgres')) log(`its data is in ${pg.dataDir}, which the postgres user can reach`);
     childEnv.DATABASE_URL = pg.url;
     stopDb = pg.stop;
   }

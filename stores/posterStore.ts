@@ -19,6 +19,8 @@ export interface PosterState {
   /** While true, the coordinates line follows the map centre; typing in it stops that. */
   coordinatesFollowMap: boolean;
   setPlace: (place: PosterPlace) => void;
+  /** Moves the poster to a found place: map, title, subtitle and coordinates at once (all still editable). */
+  showPlace: (place: PosterPlace, text: PosterConfig['text']) => void;
   setText: (text: Partial<PosterConfig['text']>) => void;
   setStyle: (style: MapStyleId) => void;
   setPalette: (palette: string) => void;
@@ -50,6 +52,8 @@ export const usePosterStore = create<PosterState>()((set) => ({
         text: s.coordinatesFollowMap ? { ...s.config.text, coordinates: formatCoordinates(place.center) } : s.config.text,
       },
     })),
+  // The coordinates line is the place's own again, so it follows the map from here.
+  showPlace: (place, text) => set((s) => ({ config: { ...s.config, place, text }, coordinatesFollowMap: true })),
   setText: (text) =>
     set((s) => ({
       config: { ...s.config, text: { ...s.config.text, ...text } },

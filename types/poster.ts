@@ -1,8 +1,19 @@
 import { z } from 'zod';
-import { MAP_STYLE_IDS, LAYER_TOGGLES, type MapStyleId } from '@/lib/map/styles';
-import { PALETTE_ROLES, findPalette, paletteIdsOf } from '@/lib/map/palettes';
-import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
-import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
+import {
+  ASPECT_RATIO_IDS,
+  BACKDROPS,
+  BORDERS,
+  FONT_WEIGHTS,
+  LAYER_TOGGLES,
+  MAP_STYLE_IDS,
+  ORIENTATIONS,
+  PALETTE_IDS,
+  PALETTE_ROLES,
+  POSTER_FONT_IDS,
+  TEXT_POSITIONS,
+  type MapStyleId,
+} from '@/types/vocabulary';
+import { clientText } from '@/types/text';
 import { overlaysSchema } from './overlays';
 
 /**
@@ -30,10 +41,10 @@ export const placeSchema = z.strictObject({
 });
 
 export const posterTextSchema = z.strictObject({
-  title: z.string().max(60, 'the title can be at most 60 characters'),
-  subtitle: z.string().max(80, 'the subtitle can be at most 80 characters'),
+  title: clientText().max(60, 'the title can be at most 60 characters'),
+  subtitle: clientText().max(80, 'the subtitle can be at most 80 characters'),
   /** Free text, prefilled by the editor as `41.94° N, 85.63° W`. */
-  coordinates: z.string().max(60, 'the coordinates line can be at most 60 characters'),
+  coordinates: clientText().max(60, 'the coordinates line can be at most 60 characters'),
 });
 
 export const typographySchema = z.strictObject({
@@ -67,7 +78,7 @@ export const posterConfigSchema = z
     text: posterTextSchema,
     style: z.enum(MAP_STYLE_IDS),
     /** A palette of the chosen style; `customPalette`, when set, replaces its colours. */
-    palette: z.string(),
+    palette: clientText(),
     customPalette: customPaletteSchema.nullable(),
     layers: layerTogglesSchema,
     typography: typographySchema,
@@ -76,11 +87,12 @@ export const posterConfigSchema = z
     overlays: overlaysSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    if (!findPalette(config.style, config.palette)) {
+    const palettes: readonly string[] = PALETTE_IDS[config.style];
+    if (!palettes.includes(config.palette)) {
       ctx.addIssue({
         code: 'custom',
         path: ['palette'],
-        message: `unknown palette for style ${config.style}; expected one of ${paletteIdsOf(config.style).join(', ')}`,
+        message: `unknown palette for style ${config.style}; expected one of ${palettes.join(', ')}`,
       });
     }
   });
