@@ -5,6 +5,7 @@ import type { MapView } from '@/lib/poster/geometry';
 import { RenderError } from '../errors';
 import { bounds, clipLine, clipRing, joinCutLines, overlaps, simplify, type LinePiece } from './geometry';
 import { placeLabels, type LabelCandidate } from './labels';
+import { geojsonLayerItems, type OverlayPaint } from './overlayLayers';
 import { type Colour, type Point, type Rect, type SceneItem, type Stroke } from './scene';
 import type { LoadedTile, TileSet } from './tiles';
 
@@ -39,6 +40,8 @@ const VECTOR_LAYER_TYPES = new Set(['background', 'fill', 'line', 'symbol']);
 export function unsupportedLayers(style: StyleSpecification): string[] {
   return style.layers
     .filter((layer) => layer.layout?.visibility !== 'none')
+    // The poster's routes (GeoJSON sources) draw their waypoints and start/end dots as circles.
+    .filter((layer) => !(layer.type === 'circle' && isGeojson(style, layer)))
     .filter((layer) => !VECTOR_LAYER_TYPES.has(layer.type) || (layer.type === 'symbol' && layer.layout?.['icon-image'] !== undefined))
     .map((layer) => `${layer.id} (${layer.type === 'symbol' ? 'icons' : layer.type})`);
 }
@@ -61,7 +64,7 @@ export async function drawMapLayers(
   let totalTiles = 0;
 
   const tilesBySource = new Map<string, LoadedTile[]>();
-  for (const id of new Set(style.layers.filter(visibleAt(zoom)).map((l) => (l as { source?: string }).source).filter(Boolean) as string[])) {
+  for (const id of new Set(style.layers.filter(visibleAt(zoom)).filter((l) => !isGeojson(style, l)).map((l) => (l as { source?: string }).source).filter(Boolean) as string[])) {
     const set = sources[id];
     if (!set) throw new VectorUnsupportedError(`The map source "${id}" has no tiles for a vector export.`);
     const tileZoom = Math.max(0, Math.min(set.maxzoom, Math.floor(zoom)));
@@ -85,6 +88,10 @@ export async function drawMapLayers(
       continue;
     }
     const source = (layer as { source: string }).source;
+    if (isGeojson(style, layer)) {
+      items.push(...geojsonLayerItems(layer, (style.sources[source] as { data: unknown }).data, frame, overlayPaint(paint, layout, globals, frame.view.pixelRatio)));
+      continue;
+    }
     const sourceLayer = (layer as { 'source-layer'?: string })['source-layer'];
     if (!sourceLayer) continue;
     const filter = layer.filter ? featureFilter(layer.filter, `layers.${layer.id}.filter`) : undefined;
@@ -138,6 +145,27 @@ export async function drawMapLayers(
   // Labels last, as MapLibre draws them over every other layer; road names follow whole roads, not tile pieces.
   items.push(...placeLabels(mergeLineLabels(labels), frame));
   return { items, failedTiles, totalTiles };
+}
+
+function isGeojson(style: StyleSpecification, layer: LayerSpecification): boolean {
+  const source = (layer as { source?: string }).source;
+  return source !== undefined && style.sources[source]?.type === 'geojson';
+}
+
+/** Fill, line and circle paint of a GeoJSON layer, per feature, in scene px (MapLibre draws a circle's stroke outside its radius). */
+function overlayPaint(paint: Record<string, Evaluated>, layout: Record<string, Evaluated>, globals: { zoom: number }, ratio: number): OverlayPaint {
+  return {
+    fill: (subject) => colourOf(paint['fill-color'], paint['fill-opacity'], globals, subject),
+    stroke: (subject) => strokeOf(paint, layout, globals, subject, ratio),
+    circle: (subject) => {
+      const radius = (evaluate<number>(paint['circle-radius'], globals, subject) ?? 5) * ratio;
+      const strokeWidth = (evaluate<number>(paint['circle-stroke-width'], globals, subject) ?? 0) * ratio;
+      const fill = colourOf(paint['circle-color'], paint['circle-opacity'], globals, subject);
+      if (!(strokeWidth > 0)) return { radius, fill, stroke: null };
+      const colour = colourOf(paint['circle-stroke-color'], paint['circle-stroke-opacity'], globals, subject);
+      return { radius: radius + strokeWidth / 2, fill, stroke: { colour, width: round(strokeWidth), cap: 'round', join: 'round' } };
+    },
+  };
 }
 
 function visibleAt(zoom: number) {

@@ -1,13 +1,15 @@
 import 'server-only';
 import type { PosterCanvasContext } from '@/lib/poster/overlay';
 import { layoutRun, verticalMetrics, posterFont } from './fonts';
-import { parseColour, type Colour, type LinearGradient, type Rect, type SceneItem } from './scene';
+import { circleSegments } from './overlayLayers';
+import { parseColour, type Colour, type LinearGradient, type Point, type Rect, type SceneItem } from './scene';
 
 type Font = Awaited<ReturnType<typeof posterFont>>['font'];
 
 /**
  * A stand-in for the Canvas 2D context that records what the poster overlay
- * draws (lib/poster/overlay.ts: paper, title, backdrop, border, credits) as
+ * draws (lib/poster/overlay.ts: paper, title, backdrop, border, credits;
+ * lib/overlays/markers.ts: the markers, their icons and labels) as
  * scene items, so the vector export draws the overlay with the very code the
  * preview and the raster export use, never a copy of it. Only the calls that
  * code makes are implemented; anything else throws, so a new call cannot be
@@ -23,7 +25,10 @@ export class OverlayRecorder {
   letterSpacing = '0px';
   textAlign: CanvasTextAlign = 'start';
   textBaseline: CanvasTextBaseline = 'alphabetic';
+  lineJoin: CanvasLineJoin = 'miter';
   private path: Rect[] = [];
+  // The current path as drawn by moveTo/lineTo/arc/… (markers: lib/overlays/markers.ts); curves flattened finely.
+  private shape: { points: Point[]; closed: boolean }[] = [];
   private clipRect: Rect | undefined;
   private stack: Omit<OverlayRecorder, 'items' | 'stack'>[] = [];
 
@@ -47,8 +52,8 @@ export class OverlayRecorder {
   }
 
   save() {
-    const { fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } = this;
-    this.stack.push({ fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } as never);
+    const { fillStyle, strokeStyle, lineWidth, lineJoin, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } = this;
+    this.stack.push({ fillStyle, strokeStyle, lineWidth, lineJoin, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } as never);
   }
 
   restore() {
@@ -57,10 +62,65 @@ export class OverlayRecorder {
 
   beginPath() {
     this.path = [];
+    this.shape = [];
   }
 
   rect(x: number, y: number, width: number, height: number) {
     this.path = [...this.path, { x, y, width, height }];
+    this.shape.push({ points: corners(x, y, width, height), closed: true });
+  }
+
+  moveTo(x: number, y: number) {
+    this.shape.push({ points: [[x, y]], closed: false });
+  }
+
+  lineTo(x: number, y: number) {
+    const current = this.shape.at(-1);
+    if (!current || current.closed) this.moveTo(x, y);
+    else current.points.push([x, y]);
+  }
+
+  closePath() {
+    const current = this.shape.at(-1);
+    if (current) current.closed = true;
+  }
+
+  /** Canvas semantics: a line from the current point to the arc's start, then the arc (clockwise unless `counterclockwise`). */
+  arc(x: number, y: number, r: number, start: number, end: number, counterclockwise = false) {
+    const full = 2 * Math.PI;
+    let sweep = counterclockwise ? start - end : end - start;
+    sweep = sweep >= full ? full : ((sweep % full) + full) % full;
+    const n = Math.max(8, Math.ceil((sweep / full) * circleSegments(r)));
+    const dir = counterclockwise ? -1 : 1;
+    for (let i = 0; i <= n; i++) {
+      const a = start + (dir * sweep * i) / n;
+      this.lineTo(x + r * Math.cos(a), y + r * Math.sin(a));
+    }
+  }
+
+  bezierCurveTo(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number) {
+    const [x0, y0] = this.shape.at(-1)?.points.at(-1) ?? [c1x, c1y];
+    const length = Math.hypot(c1x - x0, c1y - y0) + Math.hypot(c2x - c1x, c2y - c1y) + Math.hypot(x - c2x, y - c2y);
+    const n = Math.max(8, Math.ceil(length / 2));
+    for (let i = 1; i <= n; i++) {
+      const t = i / n;
+      const u = 1 - t;
+      this.lineTo(u * u * u * x0 + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * x, u * u * u * y0 + 3 * u * u * t * c1y + 3 * u * t * t * c2y + t * t * t * y);
+    }
+  }
+
+  fill() {
+    const subpaths = this.shape.filter((p) => p.points.length >= 3).map((p) => ({ points: [...p.points], closed: true }));
+    if (!subpaths.length) return;
+    const fill = this.fillStyle instanceof RecordedGradient ? this.fillStyle.toGradient(this.globalAlpha) : parseColour(this.fillStyle, this.globalAlpha);
+    this.items.push({ kind: 'path', name: 'marker', subpaths, fill, clip: this.clipRect });
+  }
+
+  stroke() {
+    const subpaths = this.shape.filter((p) => p.points.length >= 2).map((p) => ({ points: [...p.points], closed: p.closed }));
+    if (!subpaths.length) return;
+    const join = this.lineJoin === 'round' || this.lineJoin === 'bevel' ? this.lineJoin : 'miter';
+    this.items.push({ kind: 'path', name: 'marker', subpaths, stroke: { colour: parseColour(this.strokeStyle, this.globalAlpha), width: this.lineWidth, cap: 'butt', join }, clip: this.clipRect });
   }
 
   clip() {

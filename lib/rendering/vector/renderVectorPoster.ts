@@ -9,6 +9,7 @@ import type { TileSource } from '@/lib/map/tileSource';
 import { mapFontName, POSTER_FONTS, type PosterFontId } from '@/lib/poster/fonts';
 import { mapViewForOutput, posterGeometry } from '@/lib/poster/geometry';
 import { drawPosterOverlay } from '@/lib/poster/overlay';
+import { drawPosterMarkers } from '@/lib/overlays/markers';
 import type { PrintLayout } from '@/lib/poster/paper';
 import { FONT_WEIGHTS } from '@/lib/poster/presets';
 import type { PosterConfig } from '@/types/poster';
@@ -131,6 +132,8 @@ export async function buildScene(request: RenderVectorRequest, onMapLoaded?: () 
     fonts.set(fontKey(ref), (await posterFont(ref)).font);
   }
   const recorder = new OverlayRecorder(fonts);
+  // Markers, then title and credits over them: the order the raster renderer draws them in.
+  drawPosterMarkers(recorder.asContext(), poster, trim);
   drawPosterOverlay(recorder.asContext(), poster, trim, { attribution: tileSource.attribution });
 
   const paper = resolvePalette(poster).paper;
