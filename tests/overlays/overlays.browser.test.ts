@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
+import { PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -97,14 +98,15 @@ function expectSameSpot(exported: Spot, preview: Spot, what: string): void {
   for (const side of ['left', 'top', 'right', 'bottom'] as const) expect(Math.abs(exported.box[side] - preview.box[side]), `${what}: ${side} edge`).toBeLessThan(0.015);
 }
 
-/** The page image of a PDF written by lib/rendering/pdf.ts: PNG data (FlateDecode, PNG predictors) wrapped back into a PNG. */
-function pdfPageImage(pdf: Buffer): Buffer {
-  const text = pdf.toString('latin1');
-  const head = text.match(/\/Subtype \/Image \/Width (\d+) \/Height (\d+) ([^]*?)\/Length (\d+) >>\nstream\n/);
-  if (!head) throw new Error('no image in the PDF');
-  const start = head.index! + head[0].length;
-  const stream = pdf.subarray(start, start + Number(head[4]));
-  if (head[3]!.includes('/DCTDecode')) return stream; // a JPEG as it is
+/** The page image of a PDF written by lib/rendering/pdf.ts (read with pdf-lib): PNG data (FlateDecode, PNG predictors) wrapped back into a PNG, or a JPEG as it is. */
+async function pdfPageImage(pdf: Buffer): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf);
+  const image = doc.context.enumerateIndirectObjects().map(([, o]) => o).find((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Image'));
+  if (!image) throw new Error('no image in the PDF');
+  const width = (image.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
+  const height = (image.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
+  const stream = Buffer.from(image.contents);
+  if (image.dict.get(PDFName.of('Filter')) === PDFName.of('DCTDecode')) return stream;
   const chunk = (type: string, body: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(body.length);
@@ -114,9 +116,9 @@ function pdfPageImage(pdf: Buffer): Buffer {
     return Buffer.concat([len, typed, crc]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(Number(head[1]), 0);
-  ihdr.writeUInt32BE(Number(head[2]), 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, as the dictionary says (/Colors 3 /BitsPerComponent 8)
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, as the image dictionary says
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', stream), chunk('IEND', Buffer.alloc(0))]);
 }
 
@@ -209,7 +211,7 @@ describe('a personal poster: a route and two markers, exported', { timeout: 900_
 
     const pdf = await exportAndDownload('pdf', png.href);
     expect(pdf.file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const page1 = await rgb(pdfPageImage(pdf.file));
+    const page1 = await rgb(await pdfPageImage(pdf.file));
     for (const [what, hex] of [['route', ROUTE], ['home marker', HOME], ['finish marker', FINISH]] as const) {
       expectSameSpot(spotOf(page1, hex), inPreview[what === 'route' ? 'route' : what === 'home marker' ? 'home' : 'finish'], `PDF ${what}`);
     }
