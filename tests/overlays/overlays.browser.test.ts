@@ -10,7 +10,7 @@ import { gpxTrack, loop, THREE_RIVERS, xmlBomb } from './fixture';
  * A personal poster in real Chromium against the shared test app: a person
  * uploads a GPX track, adds two labelled markers (one dragged into place),
  * exports PNG and PDF, and the exported pixels show the route and the
- * markers where the preview shows them. OVERLAY_TEST_OUT=<folder> keeps the
+ * markers where the preview shows them; a third marker comes from place search. OVERLAY_TEST_OUT=<folder> keeps the
  * preview and the exported PNG for a look.
  */
 const appUrl = inject('appUrl');
@@ -215,5 +215,14 @@ describe('a personal poster: a route and two markers, exported', { timeout: 900_
     for (const [what, hex] of [['route', ROUTE], ['home marker', HOME], ['finish marker', FINISH]] as const) {
       expectSameSpot(spotOf(page1, hex), inPreview[what === 'route' ? 'route' : what === 'home marker' ? 'home' : 'finish'], `PDF ${what}`);
     }
+
+    // A marker from place search: picked from the list, it lands on the place, named after it.
+    const search = page.getByLabel('Search a place for a marker');
+    await search.fill('Vienna');
+    await page.locator('[role="option"]', { hasText: 'Vienna' }).first().waitFor();
+    await search.press('Enter');
+    await expect.poll(() => page.getByTestId('marker-row').count()).toBe(3);
+    expect(await page.getByLabel('Marker 3 label').inputValue()).toBe('Vienna');
+    expect(Number(await page.getByLabel('Marker 3 longitude').inputValue())).toBeCloseTo(16.37, 1);
   });
 });
