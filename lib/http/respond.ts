@@ -79,7 +79,7 @@ export function isJson(contentType: string | null): boolean {
 }
 
 async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new PayloadTooLarge(`The request body is larger than ${Math.round(maxBytes / 1024)} KiB.`);
+  const tooLarge = () => new PayloadTooLarge(`The request body is larger than ${formatLimit(maxBytes)}.`);
   if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
@@ -112,4 +112,8 @@ export function issueDetails(issues: z.core.$ZodIssue[], root: string): { path: 
     if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: at([k]), message: 'is not a field of this request; check its spelling' }));
     return [{ path: at(), message: i.message }];
   });
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes.toLocaleString('en-US')} bytes`;
 }
