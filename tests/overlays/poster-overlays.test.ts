@@ -264,7 +264,7 @@ describe('the export API with markers and routes', () => {
     const streamed = new Request(request.url, { method: 'POST', headers: request.headers, body: stream, duplex: 'half' } as RequestInit);
     const res = await create(streamed as never);
     expect(res.status).toBe(413);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/^The request body is larger than 1172 KiB\.$/);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('The request body is larger than 1,200,000 bytes.');
     expect(pulled).toBeLessThan(MAX_EXPORT_REQUEST_BYTES + 4 * chunk.byteLength);
     const declared = await create(apiRequest('POST', '/api/v1/exports', { token, rawBody: '{}', headers: { 'content-length': '100000000' } }));
     expect(declared.status).toBe(413);
