@@ -10,9 +10,9 @@ import type { TileSource } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/poster/fonts';
 import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
 import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
-import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
+import { PAGE_API_GLOBAL, type CartoPageApi, type PosterLoadResult, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
-import type { PosterConfig } from '@/types/poster';
+import { parsePosterConfig, type PosterConfig } from '@/types/poster';
 
 /**
  * Renders one rectangle of a poster at a time for the export worker (see
@@ -20,7 +20,8 @@ import type { PosterConfig } from '@/types/poster';
  * is centred on the tile's piece of the poster's map, so tiles of a poster too
  * large for one WebGL canvas line up exactly. Paper, margins and text come
  * from the same overlay functions the editor preview uses, drawn in
- * full-poster coordinates shifted to the tile.
+ * full-poster coordinates shifted to the tile. The page stays loaded between
+ * exports: the worker hands it the next poster with `setPoster`.
  */
 export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
   const mapRef = useRef<HTMLDivElement>(null);
@@ -28,25 +29,63 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 
   useEffect(() => {
     let map: maplibregl.Map | undefined;
-    let config: PosterConfig;
-    try {
-      config = decodeRendererConfig(window.location.hash.slice(1));
-    } catch (e) {
-      (window as unknown as Record<string, unknown>)[PAGE_API_GLOBAL] = {
-        renderTile: async (): Promise<TileResult> => ({ ok: false, failedTiles: 0, totalTiles: 0, error: (e as Error).message }),
-      };
-      return;
-    }
+    // The poster in the page: from the URL fragment at load, then whatever `setPoster` puts in.
+    let config: PosterConfig | undefined;
+    let configError: string | undefined;
+    let posterKey: string | null = null;
+    // The map still draws an earlier poster's style (or none): the next tile builds this one's.
+    let styleStale = true;
     let requested = 0;
     let failed = 0;
     let styleError: string | undefined;
+    let contours: Promise<string> | undefined;
 
-    const ensureMap = async (tile: TileRequest) => {
-      if (map) return map;
+    const fragment = window.location.hash.slice(1);
+    if (fragment) {
+      try {
+        config = decodeRendererConfig(fragment);
+      } catch (e) {
+        configError = (e as Error).message;
+      }
+    } else {
+      configError = 'No poster yet: the host sets one with setPoster before the first tile.';
+    }
+
+    const setPoster = async (raw: unknown, key: string): Promise<PosterLoadResult> => {
+      try {
+        config = parsePosterConfig(raw);
+        configError = undefined;
+      } catch (e) {
+        config = undefined;
+        configError = (e as Error).message;
+      }
+      posterKey = key;
+      styleStale = true;
+      return configError ? { ok: false, error: configError } : { ok: true };
+    };
+
+    const styleFor = async (poster: PosterConfig) => {
+      // The DEM is the deployment's, the same for every poster: registered once per page.
+      if (poster.layers.contours && tileSource.dem) contours ??= registerContours(maplibregl, tileSource.dem);
+      const contoursTileUrl = poster.layers.contours && contours ? await contours : null;
+      return buildMapStyle(poster, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
+    };
+
+    const ensureMap = async (poster: PosterConfig, tile: TileRequest) => {
+      if (map && !styleStale) return map;
+      const style = await styleFor(poster);
+      styleError = undefined;
+      styleStale = false;
+      if (map) {
+        // A new poster on the warm map: a whole new Style (sources, tiles, glyphs, symbol placement),
+        // so nothing of the last poster's state is left; the GL context, compiled shaders and the
+        // browser's cache of tiles and glyphs stay.
+        map.setPixelRatio(tile.pixelRatio);
+        map.setStyle(style, { diff: false });
+        return map;
+      }
       setAppServedWorker(maplibregl, window.location.origin);
-      const contoursTileUrl = config.layers.contours && tileSource.dem ? await registerContours(maplibregl, tileSource.dem) : null;
-      const style = buildMapStyle(config, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
-      const view = pieceView(config, tile);
+      const view = pieceView(poster, tile);
       map = new maplibregl.Map({
         container: mapRef.current!,
         style,
@@ -77,22 +116,29 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
       try {
         requested = 0;
         failed = 0;
+        if (!config) return { ok: false, failedTiles: 0, totalTiles: 0, error: configError };
+        const poster = config;
         await loadPosterFonts();
-        const m = await ensureMap(tile);
-        const view = pieceView(config, tile);
+        const m = await ensureMap(poster, tile);
+        if (m.getPixelRatio() !== tile.pixelRatio) m.setPixelRatio(tile.pixelRatio);
+        const view = pieceView(poster, tile);
         m.resize();
         m.jumpTo({ center: view.center, zoom: view.zoom, bearing: view.bearing });
         await settled(m);
         if (styleError) return { ok: false, failedTiles: failed, totalTiles: requested, error: styleError };
-        drawPaperAndText(overlayRef.current!, config, tile, tileSource.attribution);
+        drawPaperAndText(overlayRef.current!, poster, tile, tileSource.attribution);
         await nextFrames(2);
         return { ok: true, failedTiles: failed, totalTiles: requested };
       } catch (e) {
         return { ok: false, failedTiles: failed, totalTiles: requested, error: (e as Error).message };
       }
     };
-    (window as unknown as Record<string, unknown>)[PAGE_API_GLOBAL] = { renderTile };
-    return () => map?.remove();
+    const api: CartoPageApi = { renderTile, setPoster, posterKey: () => posterKey };
+    window[PAGE_API_GLOBAL] = api;
+    return () => {
+      delete window[PAGE_API_GLOBAL];
+      map?.remove();
+    };
   }, [tileSource]);
 
   return (

@@ -10,7 +10,7 @@ import { BrowserPool } from '@/lib/rendering/browser';
 import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
-import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { rendererPageUrl } from '@/lib/rendering/rendererUrl';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
 import { exportObjectPaths, getStorage } from '@/lib/storage';
 import { deliverDueWebhooksQuietly } from '@/lib/webhooks/deliver';
@@ -109,7 +109,8 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
     rendered = await renderPoster(
       browserPool(),
       {
-        url: rendererUrl(appUrl(), poster),
+        url: rendererPageUrl(appUrl()),
+        poster,
         format: job.request.format,
         width: size.width,
         height: size.height,

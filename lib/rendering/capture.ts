@@ -2,7 +2,7 @@ import 'server-only';
 import sharp from 'sharp';
 import type { Page } from 'puppeteer-core';
 import { InvalidOutputError, PageRenderError } from './errors';
-import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from './protocol';
+import { PAGE_API_GLOBAL, type CartoPageApi, type TileRequest, type TileResult } from './protocol';
 import type { PlannedTile } from './tiling';
 import { withTimeout } from './timeout';
 
@@ -35,10 +35,27 @@ export async function openRendererPage(page: Page, url: string, first: PlannedTi
   );
 }
 
+/** The poster a warm page is to draw: its config (JSON) and a key that names it (the job's). */
+export interface PageContent {
+  config: unknown;
+  key: string;
+}
+
+/** Where a tile's time went, in ms: drawing in the page, and the screenshot with its cut to the core. */
+export interface TileTimings {
+  drawMs: number;
+  captureMs: number;
+}
+
+/** Raw tile cores are 8-bit RGB, the channels stitchTiles and the encoders read. */
+export const TILE_CHANNELS = 3;
+
 /**
  * Renders one tile in the page and writes its core, cut from a screenshot,
- * to `file` as PNG. The screenshot is Chromium's own PNG of the composited
+ * to `file` as raw RGB (no second PNG encode and decode on the way to the
+ * poster's encoder). The screenshot is Chromium's own PNG of the composited
  * frame (`optimizeForSpeed` picks fast zlib settings), not a base64 dataURL.
+ * With `content`, the page is first given that poster unless it already has it.
  */
 export async function captureTile(
   page: Page,
@@ -46,7 +63,9 @@ export async function captureTile(
   tile: PlannedTile,
   file: string,
   timeouts: { renderMs: number; captureMs: number },
-): Promise<TileResult> {
+  content?: PageContent,
+): Promise<TileResult & TileTimings> {
+  const started = Date.now();
   const viewport = viewportFor(tile, poster.pixelRatio);
   await page.setViewport(viewport);
   const request: TileRequest = {
@@ -55,7 +74,8 @@ export async function captureTile(
     pixelRatio: poster.pixelRatio,
     ...tile.render,
   };
-  const result = await renderTileSurvivingReloads(page, request, tile, timeouts.renderMs);
+  const result = await renderTileSurvivingReloads(page, request, tile, timeouts.renderMs, content);
+  const drawn = Date.now();
   if (!result.ok) throw new PageRenderError(`The renderer page could not draw tile ${tile.index + 1}: ${result.error ?? 'no reason given'}.`);
 
   const png = await withTimeout(
@@ -76,9 +96,9 @@ export async function captureTile(
   await shot
     .extract({ left: tile.core.x - tile.render.x, top: tile.core.y - tile.render.y, width: tile.core.width, height: tile.core.height })
     .removeAlpha()
-    .png({ compressionLevel: 1, adaptiveFiltering: false })
+    .raw()
     .toFile(file);
-  return result;
+  return { ...result, drawMs: drawn - started, captureMs: Date.now() - drawn };
 }
 
 /**
@@ -86,18 +106,26 @@ export async function captureTile(
  * loses the tile in progress; wait for the page protocol again and redo the
  * tile, a few times at most, instead of failing the whole export.
  */
-async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile: PlannedTile, renderMs: number): Promise<TileResult> {
+async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile: PlannedTile, renderMs: number, content?: PageContent): Promise<TileResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await withTimeout(
         page.evaluate(
-          async (name, t) => {
+          async (name, t, poster) => {
             // After a reload the protocol reappears once the page has mounted again.
             while (!(name in window)) await new Promise((r) => setTimeout(r, 50));
-            return (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t);
+            const api = (window as unknown as Record<string, CartoPageApi>)[name];
+            // A reloaded page has forgotten the poster: giving it again here covers that too.
+            if (poster && api.posterKey?.() !== poster.key) {
+              if (!api.setPoster) return { ok: false, failedTiles: 0, totalTiles: 0, error: 'this renderer page cannot take a poster (no setPoster)' };
+              const loaded = await api.setPoster(poster.config, poster.key);
+              if (!loaded.ok) return { ok: false, failedTiles: 0, totalTiles: 0, error: loaded.error };
+            }
+            return api.renderTile(t);
           },
           PAGE_API_GLOBAL,
           request,
+          content ?? null,
         ),
         renderMs,
         `rendering tile ${tile.index + 1}`,

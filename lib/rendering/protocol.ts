@@ -3,6 +3,14 @@
  * the host that drives it from Node. This file is imported by both sides, so
  * it holds types and constants only — no server or browser code.
  *
+ * A page serves many posters in turn without a navigation (its style code,
+ * fonts, WebGL context, compiled shaders and the browser's tile and glyph
+ * cache stay warm). Before a poster's first tile the host calls
+ * `setPoster(config, key)` unless `posterKey()` already answers `key` (a page
+ * reloaded by a dev server forgets it); the page then starts the next tile
+ * from a fresh map style, so nothing of an earlier poster shows. A page
+ * opened with the config in its URL fragment (`rendererUrl`) starts with it.
+ *
  * Sequence, per tile of the poster:
  *  1. the host sets the viewport to `ceil(width / pixelRatio)` ×
  *     `ceil(height / pixelRatio)` CSS px with `deviceScaleFactor = pixelRatio`;
@@ -50,8 +58,18 @@ export interface TileResult {
   error?: string;
 }
 
+export interface PosterLoadResult {
+  /** False when the config is not a poster this page can draw; `error` says why. */
+  ok: boolean;
+  error?: string;
+}
+
 export interface CartoPageApi {
   renderTile(tile: TileRequest): Promise<TileResult>;
+  /** Replaces the page's poster (a PosterConfig as JSON); `key` names it for `posterKey`. Optional: a one-poster page has none. */
+  setPoster?(config: unknown, key: string): Promise<PosterLoadResult>;
+  /** The key of the poster last set, or null. */
+  posterKey?(): string | null;
 }
 
 declare global {

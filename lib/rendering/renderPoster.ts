@@ -1,9 +1,12 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'puppeteer-core';
+import sharp from 'sharp';
 import type { BrowserPool } from './browser';
-import { captureTile, openRendererPage, type PosterGeometry } from './capture';
+import { captureTile, openRendererPage, type PageContent, type PosterGeometry } from './capture';
 import { encodeImage, type ImageKind } from './encode';
 import { InvalidRenderRequestError, RenderCancelledError, TileOutageError } from './errors';
 import { OUTPUT_FORMATS, THUMBNAIL, type OutputFormat } from './formats';
@@ -12,8 +15,10 @@ import { DEFAULT_TILING, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOpt
 import { checkImageFile, checkPdfFile, writeThumbnail } from './validate';
 
 export interface RenderPosterRequest extends PosterGeometry {
-  /** The renderer page, already carrying the poster's configuration. */
+  /** The renderer page: carrying the poster in its URL, or, with `poster`, a page that stays loaded between jobs. */
   url: string;
+  /** The poster config, handed to a warm page through the page protocol (`setPoster`) instead of a navigation. */
+  poster?: unknown;
   format: OutputFormat;
   /** Print resolution; the PDF page is `width / dpi` × `height / dpi` inches. */
   dpi: number;
@@ -50,6 +55,14 @@ export interface RenderTimeouts {
   encodeMs: number;
 }
 
+export interface RenderTimings {
+  renderMs: number;
+  encodeMs: number;
+  totalMs: number;
+  /** Where the render went: loading the page (0 when a warm one was reused), drawing and capturing tiles (first one apart). */
+  profile: { pageMs: number; firstTileMs: number; drawMs: number; captureMs: number; stitchEncodeMs: number; thumbnailMs: number; pdfMs: number };
+}
+
 const DEFAULT_TIMEOUTS: RenderTimeouts = { pageLoadMs: 60_000, tileRenderMs: 60_000, tileCaptureMs: 60_000, encodeMs: 180_000 };
 /** Large posters are ultra presets (10800 px long edge); this bound only stops absurd requests. */
 const MAX_SIDE = 20_000;
@@ -69,7 +82,7 @@ export interface RenderedPoster {
   failedTiles: number;
   totalTiles: number;
   /** Milliseconds per phase, for job results and metrics. */
-  timings: { renderMs: number; encodeMs: number; totalMs: number };
+  timings: RenderTimings;
   cleanup(): Promise<void>;
 }
 
@@ -98,34 +111,65 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     await checkpoint('loading renderer', 0);
     let failedTiles = 0;
     let totalTiles = 0;
-    const captured = await pool.withPage(async (page) => {
+    const profile = { pageMs: 0, firstTileMs: 0, drawMs: 0, captureMs: 0, stitchEncodeMs: 0, thumbnailMs: 0, pdfMs: 0 };
+    const open = async (page: Page) => {
+      const t = Date.now();
       await openRendererPage(page, request.url, tiles[0], request.pixelRatio, timeouts.pageLoadMs);
+      profile.pageMs = Date.now() - t;
+    };
+    // A key of this render alone: the page takes the poster afresh even if an earlier job drew the same one.
+    const content: PageContent | undefined = request.poster === undefined ? undefined : { config: request.poster, key: randomUUID() };
+    const renderTiles = async (page: Page) => {
       const files: { file: string; core: (typeof tiles)[number]['core'] }[] = [];
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
-        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.png`);
-        const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs });
+        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.rgb`);
+        const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs }, content);
+        if (tile.index === 0) profile.firstTileMs = result.drawMs + result.captureMs;
+        profile.drawMs += result.drawMs;
+        profile.captureMs += result.captureMs;
         failedTiles += result.failedTiles;
         totalTiles += result.totalTiles;
         files.push({ file, core: tile.core });
       }
       return files;
-    });
+    };
+    const captured = content
+      ? await pool.withRendererPage(request.url, open, renderTiles)
+      : await pool.withPage(async (page) => {
+          await open(page);
+          return renderTiles(page);
+        });
     if (totalTiles > 0 && failedTiles / totalTiles > (options.maxFailedTileRatio ?? 0.5)) throw new TileOutageError(failedTiles, totalTiles);
     const renderMs = Date.now() - started;
 
     await checkpoint('stitching and encoding', 0.8);
+    let phase = Date.now();
+    const lap = () => {
+      const now = Date.now();
+      const ms = now - phase;
+      phase = now;
+      return ms;
+    };
     const { ext, contentType } = OUTPUT_FORMATS[request.format];
     const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
     const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
+    const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
     const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
-    await encodeImage(stitchTiles(request.width, request.height, captured), imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds });
+    // One tile is read from its raw file twice at once (poster and thumbnail); a stitched poster's
+    // thumbnail is read back from the encoded file, so the poster is never held whole in memory.
+    const single = captured.length === 1;
+    const [, singleThumbnail] = await Promise.all([
+      encodeImage(stitchTiles(request.width, request.height, captured), imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds }),
+      single ? writeThumbnail(stitchTiles(request.width, request.height, captured), thumbnailFile) : undefined,
+    ]);
+    profile.stitchEncodeMs = lap();
     await Promise.all(captured.map((tile) => fs.rm(tile.file, { force: true })));
 
     await checkpoint('checking', 0.92);
     await checkImageFile(imageFile, { kind, width: request.width, height: request.height, dpi: request.dpi });
-    const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
-    const thumbnail = await writeThumbnail(imageFile, thumbnailFile);
+    const thumbnail = singleThumbnail ?? (await writeThumbnail(sharp(imageFile, { limitInputPixels: false, sequentialRead: true }), thumbnailFile));
+    profile.thumbnailMs = lap();
 
     let file = imageFile;
     if (request.format === 'pdf') {
@@ -135,6 +179,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       await writeImagePdf(imageFile, file, page);
       await checkPdfFile(file, page);
       await fs.rm(imageFile, { force: true });
+      profile.pdfMs = lap();
     }
     const { size } = await fs.stat(file);
     await options.onProgress?.({ stage: 'rendered', fraction: 1 });
@@ -151,7 +196,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       tiles: tiles.length,
       failedTiles,
       totalTiles,
-      timings: { renderMs, encodeMs: Date.now() - started - renderMs, totalMs: Date.now() - started },
+      timings: { renderMs, encodeMs: Date.now() - started - renderMs, totalMs: Date.now() - started, profile },
       cleanup,
     };
   } catch (error) {

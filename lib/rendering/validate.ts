@@ -1,6 +1,6 @@
 import 'server-only';
 import fs from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { InvalidOutputError } from './errors';
 import type { ImageKind } from './encode';
 import { THUMBNAIL } from './formats';
@@ -22,12 +22,13 @@ export async function checkImageFile(file: string, expected: { kind: ImageKind; 
 }
 
 /**
- * Writes the history thumbnail (WebP, 400 px long edge) and refuses a
- * poster that is a single flat colour. The thumbnail is what gets measured:
- * its statistics cost nothing next to those of 175 MP.
+ * Writes the history thumbnail (WebP, 400 px long edge) of the poster read
+ * by `poster` (consumed) and refuses a poster that is a single flat colour.
+ * The thumbnail is what gets measured: its statistics cost nothing next to
+ * those of 175 MP.
  */
-export async function writeThumbnail(file: string, thumbnailFile: string): Promise<{ width: number; height: number; bytes: number }> {
-  const info = await sharp(file, { limitInputPixels: false, sequentialRead: true })
+export async function writeThumbnail(poster: Sharp, thumbnailFile: string): Promise<{ width: number; height: number; bytes: number }> {
+  const info = await poster
     .resize(THUMBNAIL.longEdge, THUMBNAIL.longEdge, { fit: 'inside' })
     .webp({ quality: 82 })
     .toFile(thumbnailFile);
