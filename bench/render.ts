@@ -23,7 +23,6 @@
  * Options: --sizes social,small,medium,large,ultra  --formats png,pdf
  *          --no-baseline  --repeat N  --no-results (do not write bench/RESULTS.md)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -43,6 +42,7 @@ import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS, SIZE_PRESET_IDS, type SizePresetId } from '@/lib/poster/presets';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { restoreTsconfig, startApp } from './app';
 
 type Format = 'png' | 'pdf';
 
@@ -162,45 +162,6 @@ interface Measure {
   tiles?: number;
 }
 type Outcome = { ok: true; m: Measure } | { ok: false; error: string };
-
-// ---------------------------------------------------------------- the app server
-
-/** `next dev` in its own build folder (.next-bench), like tests/support/appServer.ts does with .next-test. */
-async function startApp(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess; stop: () => void }> {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const child = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'dev', '-p', String(port)], {
-    env: { ...env, PORT: String(port), APP_URL: url, NEXT_DIST_DIR: '.next-bench', NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  child.stderr!.on('data', (d) => (output = (output + d).slice(-20_000)));
-  const stop = () => {
-    if (child.pid && child.exitCode === null) {
-      try {
-        process.kill(-child.pid, 'SIGTERM'); // its own process group: next dev and its workers
-      } catch {
-        /* already gone */
-      }
-    }
-  };
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(60_000) })).ok) break;
-    } catch {
-      /* not up yet */
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      stop();
-      throw new Error(`The app server did not start:\n${output.slice(-3000)}`);
-    }
-    await sleep(300);
-  }
-  return { url, child, stop };
-}
 
 // ---------------------------------------------------------------- main
 
@@ -432,22 +393,6 @@ async function main() {
  * benchmark's folder is throwaway, so put the file back as it was when that is
  * the only change.
  */
-function restoreTsconfig(before: string, log: (s: string) => void): void {
-  const after = readFileSync('tsconfig.json', 'utf8');
-  if (after === before) return;
-  try {
-    const a = JSON.parse(after) as { include?: string[] };
-    const b = JSON.parse(before) as { include?: string[] };
-    a.include = a.include?.filter((entry) => !entry.startsWith('.next-bench/'));
-    if (JSON.stringify(a) === JSON.stringify(b)) {
-      writeFileSync('tsconfig.json', before);
-      log('tsconfig.json: removed the .next-bench entries next dev added');
-    }
-  } catch {
-    /* not ours to fix */
-  }
-}
-
 async function chromiumVersionOf(executablePath: string): Promise<string> {
   const browser = await puppeteer.launch({ executablePath, args: chromium.args, headless: 'shell' });
   try {

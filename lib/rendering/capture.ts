@@ -47,13 +47,10 @@ export interface TileTimings {
   captureMs: number;
 }
 
-/** Raw tile cores are 8-bit RGB, the channels stitchTiles and the encoders read. */
-export const TILE_CHANNELS = 3;
-
 /**
  * Renders one tile in the page and writes its core, cut from a screenshot,
- * to `file` as raw RGB (no second PNG encode and decode on the way to the
- * poster's encoder). The screenshot is Chromium's own PNG of the composited
+ * to `file` (a `.v` path) in libvips' own uncompressed format: no second PNG
+ * encode and decode on the way to the poster's encoder. The screenshot is Chromium's own PNG of the composited
  * frame (`optimizeForSpeed` picks fast zlib settings), not a base64 dataURL.
  * With `content`, the page is first given that poster unless it already has it.
  */
@@ -96,7 +93,6 @@ export async function captureTile(
   await shot
     .extract({ left: tile.core.x - tile.render.x, top: tile.core.y - tile.render.y, width: tile.core.width, height: tile.core.height })
     .removeAlpha()
-    .raw()
     .toFile(file);
   return { ...result, drawMs: drawn - started, captureMs: Date.now() - drawn };
 }

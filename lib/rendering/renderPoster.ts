@@ -41,6 +41,8 @@ export interface RenderPosterOptions {
   /** Share of map tiles allowed to fail before the attempt fails as a tile outage. */
   maxFailedTileRatio?: number;
   onProgress?: (progress: RenderProgress) => void | Promise<void>;
+  /** Called once Chromium is done with this poster (tiles captured, page handed back), before the encode. */
+  onRendered?: () => void;
   /** Checked between steps; a true answer (or an aborted signal) stops the render with RenderCancelledError. */
   shouldStop?: () => boolean | Promise<boolean>;
   signal?: AbortSignal;
@@ -123,7 +125,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       const files: { file: string; core: (typeof tiles)[number]['core'] }[] = [];
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
-        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.rgb`);
+        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.v`);
         const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs }, content);
         if (tile.index === 0) profile.firstTileMs = result.drawMs + result.captureMs;
         profile.drawMs += result.drawMs;
@@ -140,6 +142,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
           await open(page);
           return renderTiles(page);
         });
+    options.onRendered?.();
     if (totalTiles > 0 && failedTiles / totalTiles > (options.maxFailedTileRatio ?? 0.5)) throw new TileOutageError(failedTiles, totalTiles);
     const renderMs = Date.now() - started;
 

@@ -69,20 +69,17 @@ function splitAxis(length: number, maxTileSize: number, overlap: number): { core
 }
 
 /**
- * Places each tile's core (already cut to its core, as a raw RGB file) on a
- * `width` × `height` canvas. libvips composites strip by strip, so the
- * poster is never held as one raw buffer in JavaScript. Output is RGB. A
+ * Places each tile's core (already cut to its core, as an uncompressed RGB
+ * file) on a `width` × `height` canvas. libvips composites strip by strip, so
+ * the poster is never held as one raw buffer in JavaScript. Output is RGB. A
  * poster of one tile is that tile, read as it is.
  */
 export function stitchTiles(width: number, height: number, tiles: { file: string; core: Rect }[]): Sharp {
-  const raw = (core: Rect) => ({ width: core.width, height: core.height, channels: 3 as const });
   const [only] = tiles;
-  if (tiles.length === 1 && only.core.width === width && only.core.height === height) {
-    return sharp(only.file, { raw: raw(only.core), limitInputPixels: false });
-  }
+  if (tiles.length === 1 && only.core.width === width && only.core.height === height) return sharp(only.file, { limitInputPixels: false });
   return (
     sharp({ create: { width, height, channels: 3, background: '#ffffff' }, limitInputPixels: false })
-      .composite(tiles.map((tile) => ({ input: tile.file, raw: raw(tile.core), left: tile.core.x, top: tile.core.y, limitInputPixels: false })))
+      .composite(tiles.map((tile) => ({ input: tile.file, left: tile.core.x, top: tile.core.y, limitInputPixels: false })))
       // Compositing adds an alpha channel; a poster is opaque, and a PDF takes RGB PNG data only.
       .removeAlpha()
   );
