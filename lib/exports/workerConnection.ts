@@ -2,6 +2,7 @@ import 'server-only';
 import postgres from 'postgres';
 import { databaseUrl } from '@/lib/db/client';
 import { env } from '@/lib/env';
+import { serviceQuery, type SqlValue } from '@/lib/exports/serviceQuery';
 
 /**
  * The standalone worker's own connection to the queue. `npm run worker`
@@ -61,4 +62,16 @@ export async function closeDirectWorkerConnection(): Promise<void> {
 export async function listenForQueuedJobs(sql: postgres.Sql, onQueued: () => void): Promise<{ unlisten: () => Promise<void> }> {
   const { unlisten } = await sql.listen(QUEUE_CHANNEL, onQueued);
   return { unlisten };
+}
+
+/**
+ * One worker call: on the direct connection as a prepared statement when this
+ * process opened one, else as one pooled serviceQuery message. Same SQL, same
+ * role, same rows either way.
+ */
+export async function workerQuery(strings: TemplateStringsArray, ...values: SqlValue[]): Promise<Record<string, unknown>[]> {
+  const direct = directWorkerSql();
+  if (!direct) return serviceQuery(strings, ...values);
+  const params = values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? direct.json((v as { json: unknown }).json as postgres.JSONValue) : v));
+  return [...(await direct(strings, ...(params as postgres.ParameterOrFragment<never>[])))];
 }
