@@ -7,8 +7,8 @@
  * signal exits at once.
  */
 import { bootLocal } from '@/scripts/boot';
-import { defaultWorkerId, browserPool, tick } from '@/lib/exports/worker';
-import { workerSettings } from '@/lib/exports/workerSettings';
+import { defaultWorkerId, browserPool, tick } from '@/lib/worker/processJob';
+import { workerSettings } from '@/lib/worker/settings';
 import { appUrl } from '@/lib/env';
 import { log } from '@/lib/log';
 

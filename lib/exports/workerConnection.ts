@@ -2,7 +2,7 @@ import 'server-only';
 import postgres from 'postgres';
 import { databaseUrl } from '@/lib/db/client';
 import { env } from '@/lib/env';
-import { serviceQuery, type SqlValue } from '@/lib/exports/serviceQuery';
+import { serviceQuery, type SqlValue } from '@/lib/db/serviceQuery';
 
 /**
  * The standalone worker's own connection to the queue. `npm run worker`

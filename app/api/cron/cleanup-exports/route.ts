@@ -1,5 +1,5 @@
 import { assertCronRequest } from '@/lib/cron/auth';
-import { cleanupExports } from '@/lib/exports/cleanup';
+import { cleanupExports } from '@/lib/worker/cleanup';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';

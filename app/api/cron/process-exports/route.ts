@@ -1,5 +1,5 @@
 import { assertCronRequest } from '@/lib/cron/auth';
-import { tick } from '@/lib/exports/worker';
+import { tick } from '@/lib/worker/processJob';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';

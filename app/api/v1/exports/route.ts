@@ -3,7 +3,8 @@ import { listExports, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
-import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../_lib/http';
+import { callerOf, idempotencyKeyOf, NO_STORE } from '../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 // The worker kick (after()) runs within this function's time.
 export const maxDuration = 300;

@@ -3,7 +3,8 @@ import { requestExportBatch } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
 import { errorResponse, parseJsonBody } from '@/lib/http/respond';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
-import { callerOf, idempotencyKeyOf, kickWorker, NO_STORE } from '../../_lib/http';
+import { callerOf, idempotencyKeyOf, NO_STORE } from '../../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
 

@@ -3,7 +3,8 @@ import { retryExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
 import { errorResponse } from '@/lib/http/respond';
 import type { ApiExport } from '@/types/api';
-import { callerOf, kickWorker, NO_STORE } from '../../../_lib/http';
+import { callerOf, NO_STORE } from '../../../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
 

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
 import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles, releaseJob } from '@/lib/exports/workerQueue';
-import { workerSettings } from '@/lib/exports/workerSettings';
+import { workerSettings } from '@/lib/worker/settings';
 import { log, type Logger } from '@/lib/log';
 import { recordMetricInBackground } from '@/lib/metrics';
 import { BrowserPool } from '@/lib/rendering/browser';
@@ -13,7 +13,7 @@ import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster'
 import { rendererPageUrl } from '@/lib/rendering/rendererUrl';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
 import { exportObjectPaths, getStorage } from '@/lib/storage';
-import { deliverDueWebhooksQuietly } from '@/lib/webhooks/deliver';
+import { deliverDueWebhooksQuietly } from '@/lib/worker/deliverWebhooks';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
 import type { ClaimedJob } from '@/types/exports';
