@@ -1,5 +1,5 @@
 import { assertCronRequest } from '@/lib/cron/auth';
-import { tick } from '@/lib/worker/processJob';
+import { tick } from '@/lib/worker/tick';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
