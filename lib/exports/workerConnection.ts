@@ -72,6 +72,9 @@ export async function listenForQueuedJobs(sql: postgres.Sql, onQueued: () => voi
 export async function workerQuery(strings: TemplateStringsArray, ...values: SqlValue[]): Promise<Record<string, unknown>[]> {
   const direct = directWorkerSql();
   if (!direct) return serviceQuery(strings, ...values);
-  const params = values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? direct.json((v as { json: unknown }).json as postgres.JSONValue) : v));
+  // As serviceQuery's literals: undefined is null, { json } is jsonb.
+  const params = values.map((v) =>
+    v === undefined ? null : v !== null && typeof v === 'object' && !Array.isArray(v) ? direct.json((v as { json: unknown }).json as postgres.JSONValue) : v,
+  );
   return [...(await direct(strings, ...(params as postgres.ParameterOrFragment<never>[])))];
 }

@@ -27,12 +27,16 @@ type ExportObjectPaths = ReturnType<typeof exportObjectPaths>;
 
 export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'released' | 'lease_lost';
 
-/** One attempt of one job, ending in exactly one queue transition (or none, if the lease was lost). */
-export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise<JobOutcome> {
+/**
+ * One attempt of one job, ending in exactly one queue transition (or none, if
+ * the lease was lost). `onRendered` is told once Chromium is done with it
+ * (before the encode and upload), so the next job may start rendering.
+ */
+export async function processJob(job: ClaimedJob, signal?: AbortSignal, onRendered?: () => void): Promise<JobOutcome> {
   const attempt = new Attempt(job, workerSettings().heartbeatMs);
   let rendered: RenderedPoster | undefined;
   try {
-    rendered = await renderJob(attempt, signal);
+    rendered = await renderJob(attempt, signal, onRendered);
     const paths = await storeFiles(attempt, rendered);
     return await completeAttempt(attempt, rendered, paths);
   } catch (e) {
@@ -48,7 +52,7 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
 }
 
 /** Step 1: the poster in pixels (and its thumbnail), 0–90 % of the progress bar. */
-async function renderJob(attempt: Attempt, signal: AbortSignal | undefined): Promise<RenderedPoster> {
+async function renderJob(attempt: Attempt, signal: AbortSignal | undefined, onRendered: (() => void) | undefined): Promise<RenderedPoster> {
   const { job } = attempt;
   const poster = parsePosterConfig(job.request.poster);
   const size = posterPixelSize(poster.format, job.request.size);
@@ -69,6 +73,7 @@ async function renderJob(attempt: Attempt, signal: AbortSignal | undefined): Pro
     {
       signal,
       shouldStop: () => attempt.shouldStop(),
+      onRendered,
       onProgress: (p) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
     },
   );
@@ -110,6 +115,7 @@ async function completeAttempt(attempt: Attempt, rendered: RenderedPoster, paths
       mapTiles: rendered.totalTiles,
       renderMs: rendered.timings.renderMs,
       encodeMs: rendered.timings.encodeMs,
+      profile: rendered.timings.profile,
     },
   });
   attempt.log.info(

@@ -22,10 +22,18 @@ export class RenderSlots {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`render slots: limit must be a whole number ≥ 1, got ${limit}`);
   }
 
-  /** A slot for one claim, or undefined at the limit (then a running tick is asked to look at the queue again). */
-  tryStart(): JobSlot | undefined {
-    if (this.renders >= this.limit || this.jobs >= 2 * this.limit) {
-      this.woken = true;
+  /** Whether a claim could start now. */
+  hasRoom(): boolean {
+    return this.renders < this.limit && this.jobs < 2 * this.limit;
+  }
+
+  /**
+   * A slot for one claim, or undefined at the limit; then, with `askToLookAgain`
+   * (a caller with nothing running), a running tick looks at the queue again.
+   */
+  tryStart(askToLookAgain = true): JobSlot | undefined {
+    if (!this.hasRoom()) {
+      if (askToLookAgain) this.askToLookAgain();
       return undefined;
     }
     this.renders++;
@@ -48,6 +56,11 @@ export class RenderSlots {
         this.changed();
       },
     };
+  }
+
+  /** Someone found every slot taken and goes away: the next tick to claim nothing claims once more. */
+  askToLookAgain(): void {
+    this.woken = true;
   }
 
   /**

@@ -13,7 +13,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   try {
     const claims = await callerOf(request);
     const body: ApiExport = presentExport(await retryExport(claims, (await params).id));
-    kickWorker(1);
+    kickWorker();
     return Response.json(body, { status: 202, headers: { ...NO_STORE, location: body.statusUrl } });
   } catch (e) {
     return errorResponse(e);
