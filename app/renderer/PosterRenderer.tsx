@@ -35,6 +35,8 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
     let posterKey: string | null = null;
     // The map still draws an earlier poster's style (or none): the next tile builds this one's.
     let styleStale = true;
+    // The style the map draws, as JSON: a poster with the very same style keeps it (tiles parsed, glyphs placed).
+    let styleJson: string | undefined;
     let requested = 0;
     let failed = 0;
     let styleError: string | undefined;
@@ -74,12 +76,16 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
     const ensureMap = async (poster: PosterConfig, tile: TileRequest) => {
       if (map && !styleStale) return map;
       const style = await styleFor(poster);
-      styleError = undefined;
+      const json = JSON.stringify(style);
       styleStale = false;
+      if (map && json === styleJson) return map;
+      styleError = undefined;
+      styleJson = json;
       if (map) {
-        // A new poster on the warm map: a whole new Style (sources, tiles, glyphs, symbol placement),
-        // so nothing of the last poster's state is left; the GL context, compiled shaders and the
-        // browser's cache of tiles and glyphs stay.
+        // A poster with another style on the warm map: a whole new Style (sources, tiles, glyphs,
+        // symbol placement), so nothing of the last poster's state is left; the GL context,
+        // compiled shaders and the browser's cache of tiles and glyphs stay. The same style is
+        // kept as it is: a tile's pixels depend on its view only (tests/rendering/warmPage.test.ts).
         map.setPixelRatio(tile.pixelRatio);
         map.setStyle(style, { diff: false });
         return map;

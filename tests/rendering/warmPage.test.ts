@@ -58,15 +58,18 @@ describe('a renderer page that stays loaded between exports', { timeout: 300_000
     const a1 = await render(warm, A);
     const b = await render(warm, B);
     const a2 = await render(warm, A);
-    expect(warm.stats()).toMatchObject({ pagesLoaded: 1, pagesReused: 2 });
+    // The same poster again keeps the page's style, tiles and placement: still the same pixels.
+    const a3 = await render(warm, A);
+    expect(warm.stats()).toMatchObject({ pagesLoaded: 1, pagesReused: 3 });
     expect(a1.tiles).toBe(6);
     expect(b.timings.profile.pageMs).toBe(0);
 
     const alone = await render(newPool(), B);
     expect(alone.timings.profile.pageMs).toBeGreaterThan(0);
-    const [pa1, pb, pa2, pAlone] = await Promise.all([a1, b, a2, alone].map(pixels));
+    const [pa1, pb, pa2, pa3, pAlone] = await Promise.all([a1, b, a2, a3, alone].map(pixels));
     expect(pb).not.toBe(pa1);
     expect(pb === pAlone).toBe(true);
     expect(pa2 === pa1).toBe(true);
+    expect(pa3 === pa1).toBe(true);
   });
 });
