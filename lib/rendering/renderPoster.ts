@@ -11,7 +11,7 @@ import { encodeImage, type ImageKind } from './encode';
 import { InvalidRenderRequestError, RenderCancelledError, TileOutageError } from './errors';
 import { OUTPUT_FORMATS, THUMBNAIL, type OutputFormat } from './formats';
 import { writeImagePdf } from './pdf';
-import { DEFAULT_TILING, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
+import { defaultTileSize, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
 import { checkImageFile, checkPdfFile, writeThumbnail } from './validate';
 
 export interface RenderPosterRequest extends PosterGeometry {
@@ -100,7 +100,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
   const tiles = planTiles(request.width, request.height, {
     ...options.tiling,
     // The capture viewport is rounded up to whole CSS px, so leave room for one CSS px of device pixels.
-    maxTileSize: Math.min(options.tiling?.maxTileSize ?? DEFAULT_TILING.maxTileSize, MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
+    maxTileSize: Math.min(options.tiling?.maxTileSize ?? defaultTileSize(request.width, request.height), MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
   });
   const checkpoint = async (stage: string, fraction: number) => {
     if (options.signal?.aborted || (await options.shouldStop?.())) throw new RenderCancelledError();
