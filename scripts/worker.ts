@@ -48,7 +48,7 @@ async function main() {
   const services = await bootLocal({ log: (m) => log().info({ event: 'boot' }, m) });
   const base = appUrl();
   const health = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-  if (!health) log().warn({ event: 'app_unreachable', appUrl: base }, 'the app does not answer; jobs will fail until it does (start it with npm run dev, or set APP_URL)');
+  if (!health) log().warn({ event: 'app_unreachable', appUrl: base }, 'the app does not answer; jobs will fail until it does (start it with npm run dev or npm start, or set APP_URL to the address it runs at)');
   const { concurrency } = workerSettings();
   // A direct connection: woken by NOTIFY the moment a job is queued, and prepared claim/complete.
   const directUrl = directWorkerUrl();

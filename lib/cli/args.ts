@@ -6,8 +6,12 @@ import { paletteIdsOf } from '@/lib/map/palettes';
 import { MAP_STYLE_IDS } from '@/lib/map/styles';
 import { DEFAULT_POSTER, formatCoordinates, PRESET_PLACES } from '@/lib/poster/defaults';
 import { ASPECT_RATIO_IDS, BORDERS, ORIENTATIONS, SIZE_PRESET_IDS } from '@/lib/poster/presets';
+import { InvalidPlaceName, PlaceNotFound } from '@/lib/places/errors';
+import { resolvePlace } from '@/lib/places/resolve';
+import { posterAtPlace } from '@/lib/places/view';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { exportFormatSchema, exportRequestSchema, exportSizeSchema, type ExportRequest } from '@/types/exports';
+import type { PlaceResult } from '@/types/places';
 import type { PosterConfig } from '@/types/poster';
 
 /**
@@ -40,7 +44,9 @@ Exports a poster through the app's export queue and writes the file.
 Poster (a JSON file, then flags on top of it; anything unset keeps the editor's default):
   --config <file>        a poster config (as the editor's model) or { poster, format, size };
                          partial files are merged over the default poster
-  --place <id>           ${PRESET_PLACES.map((p) => p.id).join(', ')}
+  --place <name>         a city, region or country, as the editor's search box finds it:
+                         "Paris, France", "Kyoto", "Texas", "München"; or a preset:
+                         ${PRESET_PLACES.map((p) => p.id).join(', ')}
   --center <lng,lat>     e.g. -85.63,41.95      --zoom <0-18>   --bearing <deg>
   --style <id>           ${MAP_STYLE_IDS.join(', ')}
   --palette <id>         a palette of the style (default: the style's first)
@@ -188,9 +194,16 @@ function applyFlags(poster: Record<string, unknown>, flag: (name: keyof typeof f
   const placeId = flag('place');
   if (placeId) {
     const preset = PRESET_PLACES.find((candidate) => candidate.id === placeId);
-    if (!preset) throw new UsageError(`--place ${placeId} is not a preset place; expected one of ${PRESET_PLACES.map((c) => c.id).join(', ')}.`);
-    p.place = structuredClone(preset.place) as unknown as Record<string, unknown>;
-    p.text = { ...p.text, title: preset.name, subtitle: preset.subtitle, coordinates: formatCoordinates(preset.place.center) };
+    if (preset) {
+      p.place = structuredClone(preset.place) as unknown as Record<string, unknown>;
+      p.text = { ...p.text, title: preset.name, subtitle: preset.subtitle, coordinates: formatCoordinates(preset.place.center) };
+    } else {
+      // Framed for the poster's final shape, so --aspect and --orientation count already.
+      const format = { ...p.format, ...(flag('aspect') ? { aspect: flag('aspect') } : {}), ...(flag('orientation') ? { orientation: flag('orientation') } : {}) };
+      const placed = posterAtPlace({ ...(poster as PosterConfig), format: format as PosterConfig['format'] }, resolveCliPlace(placeId));
+      p.place = placed.place as unknown as Record<string, unknown>;
+      p.text = placed.text as unknown as Record<string, unknown>;
+    }
   }
   const center = flag('center');
   if (center) {
@@ -219,6 +232,16 @@ function applyFlags(poster: Record<string, unknown>, flag: (name: keyof typeof f
     if (flag(field) !== undefined) p.format = { ...p.format, [field]: flag(field) };
   }
   return poster;
+}
+
+/** The same resolution as the export API's `place`, its refusal turned into a usage error. */
+function resolveCliPlace(name: string): PlaceResult {
+  try {
+    return resolvePlace(name, '--place');
+  } catch (e) {
+    if (e instanceof PlaceNotFound || e instanceof InvalidPlaceName) throw new UsageError(e.message.replace(/^No place/, '--place: no place'));
+    throw e;
+  }
 }
 
 function oneOf<T extends z.ZodEnum>(schema: T, value: string, name: string): z.infer<T> {

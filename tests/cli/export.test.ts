@@ -97,7 +97,7 @@ describe('npm run export: options', () => {
     [['--zoom', 'far'], /--zoom expects a number/],
     [['--center', '10'], /--center expects "lng,lat"/],
     [['--format', 'gif'], /--format gif is not allowed; expected one of png, jpeg, pdf/],
-    [['--place', 'atlantis'], /--place atlantis is not a preset place/],
+    [['--place', 'Xqzzqx Vwq'], /--place: no place is called "Xqzzqx Vwq"/],
     [['--colour', 'red'], /Unknown option '--colour'.*--help/],
     [['--config', 'missing.json'], /Cannot read --config .*missing\.json: no such file/],
     [['--title', 'x'.repeat(61)], /poster\.text\.title: the title can be at most 60 characters/],

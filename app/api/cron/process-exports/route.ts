@@ -1,4 +1,4 @@
-import { assertCronRequest } from '@/lib/cron/auth';
+import { assertOperator } from '@/lib/http/access';
 import { tick } from '@/lib/worker/tick';
 import { errorResponse } from '@/lib/http/respond';
 
@@ -10,7 +10,7 @@ const BUDGET_MS = (maxDuration - 45) * 1000;
 /** Vercel cron (and the local scheduler): reap, then claim and render exports while the budget allows. */
 export async function GET(request: Request) {
   try {
-    assertCronRequest(request.headers);
+    assertOperator(request, 'GET /api/cron/process-exports');
     const report = await tick({ budgetMs: BUDGET_MS, signal: request.signal });
     return Response.json(report, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {
