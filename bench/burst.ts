@@ -130,7 +130,7 @@ async function main() {
     cleanups.push(() => db.end());
     await migrate(db);
     // Quotas out of the way: the burst is the load, not a quota test.
-    await db`update public.export_settings set max_active_jobs = 10000, max_exports_per_day = 100000, max_stored_bytes = ${1024 ** 4}`;
+    await db`update public.export_settings set max_active_jobs = 1000, max_exports_per_day = 100000, max_stored_bytes = ${1024 ** 4}`;
 
     const secrets = {
       CRON_SECRET: randomBytes(32).toString('hex'),
