@@ -137,7 +137,19 @@ async function main() {
       AUTH_SECRET: randomBytes(32).toString('hex'),
       FILE_URL_SECRET: randomBytes(32).toString('hex'),
     };
-    const shared = { ...process.env, ...secrets, DATABASE_URL: pg.url, DATA_DIR: dataDir, LOG_LEVEL: 'warn', WORKER_LEASE_SECONDS: String(LEASE_SECONDS), WORKER_HEARTBEAT_SECONDS: '5' };
+    // `npm run worker` writes the limits from its environment when it starts: the raised quotas go there too.
+    const shared = {
+      ...process.env,
+      ...secrets,
+      DATABASE_URL: pg.url,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      WORKER_LEASE_SECONDS: String(LEASE_SECONDS),
+      WORKER_HEARTBEAT_SECONDS: '5',
+      QUOTA_ACTIVE_JOBS: '1000',
+      QUOTA_DAILY_EXPORTS: '100000',
+      QUOTA_STORED_MB: '1000000',
+    };
     const tsconfigBefore = readFileSync('tsconfig.json', 'utf8');
     const app = await startApp(shared);
     cleanups.push(() => app.stop());
