@@ -111,17 +111,8 @@ async function readTile(page: Page, viewport: { width: number; height: number })
     return { width: pixels.width, height: pixels.height };
   }, PAGE_API_GLOBAL, BLOB_SLOT);
   if (size) {
-    const blob = await page.evaluateHandle((slot) => {
-      const held = (window as unknown as Record<string, Blob | undefined>)[slot];
-      delete (window as unknown as Record<string, Blob | undefined>)[slot];
-      return held;
-    }, BLOB_SLOT);
-    try {
-      const raw = await readBlob(page, blob.remoteObject().objectId!);
-      return sharp(raw, { raw: { width: size.width, height: size.height, channels: 4 }, limitInputPixels: false });
-    } finally {
-      await blob.dispose();
-    }
+    const raw = await readBlob(page, BLOB_SLOT);
+    return sharp(raw, { raw: { width: size.width, height: size.height, channels: 4 }, limitInputPixels: false });
   }
   const png = await page.screenshot({
     type: 'png',
@@ -138,11 +129,19 @@ const BLOB_SLOT = '__cartoTileBlob';
 /** Chunk of a Blob read per DevTools call: few round trips, messages of a sensible size. */
 const BLOB_CHUNK = 8 * 1024 * 1024;
 
-/** Reads a page's Blob into a Buffer over the DevTools protocol (IO.resolveBlob + IO.read), in binary chunks sent as base64. */
-async function readBlob(page: Page, objectId: string): Promise<Buffer> {
+/**
+ * Reads the Blob the page left at `window[slot]` (and forgets it there) into a
+ * Buffer over the DevTools protocol: IO.resolveBlob + IO.read, binary chunks
+ * sent as base64. Its own session, since objects are per session.
+ */
+async function readBlob(page: Page, slot: string): Promise<Buffer> {
   const session = await page.createCDPSession();
   try {
-    const { uuid } = await session.send('IO.resolveBlob', { objectId });
+    const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+      expression: `(() => { const b = window[${JSON.stringify(slot)}]; delete window[${JSON.stringify(slot)}]; return b; })()`,
+    });
+    if (exceptionDetails || !result.objectId) throw new PageRenderError('The renderer page did not hand over the tile\'s pixels.');
+    const { uuid } = await session.send('IO.resolveBlob', { objectId: result.objectId });
     const stream = `blob:${uuid}`;
     const chunks: Buffer[] = [];
     try {
@@ -153,6 +152,7 @@ async function readBlob(page: Page, objectId: string): Promise<Buffer> {
       }
     } finally {
       await session.send('IO.close', { handle: stream }).catch(() => undefined);
+      await session.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => undefined);
     }
     return Buffer.concat(chunks);
   } finally {
