@@ -44,6 +44,7 @@ import { SIZE_PRESETS, SIZE_PRESET_IDS, type SizePresetId } from '@/lib/poster/p
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
 import { restoreTsconfig, startApp } from './app';
+import { benchVectorRows } from './render-vector';
 
 type Format = 'png' | 'pdf';
 
@@ -67,6 +68,7 @@ function listOption<T extends string>(name: string, allowed: readonly T[], fallb
 const SIZES = listOption<SizePresetId>('sizes', SIZE_PRESET_IDS, SIZE_PRESET_IDS);
 const FORMATS = listOption<Format>('formats', ['png', 'pdf'], ['png', 'pdf']);
 const BASELINE = !argv.includes('--no-baseline');
+const VECTOR = !argv.includes('--no-vector');
 const WRITE_RESULTS = !argv.includes('--no-results');
 const REPEAT = Number(option('repeat') ?? 1);
 /** --soak N: then N consecutive small PNG exports in this process, RSS at rest after the first and the last. */
@@ -431,6 +433,8 @@ async function main() {
           `growth ${(100 * growth).toFixed(1)} % ≤ 10 % — ${growth <= 0.1 && failures === 0 ? 'met' : 'MISSED'}`,
       );
     }
+    // Vector rows: bench/render-vector.ts (the same queue and worker, formats svg and vector-pdf).
+    const vectorTable = VECTOR ? await benchVectorRows(SIZES, rows, (size, format) => ours(size, format as unknown as Format), REPEAT, log) : '';
     const loadAfter = loadavg();
 
     const table = renderTable(rows);
@@ -440,7 +444,7 @@ async function main() {
       `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, \`${COMMAND}\``,
       `${os.cpus().length} cores, load average ${loadBefore} at start, ${loadAfter} at end; ${chromiumVersion} (SwiftShader); repeat ${REPEAT} (time: median, memory: max).`,
     ];
-    const printed = [...header, '', table, '', profileTable(rows), '', ...verdicts, ...(soak.length ? ['', ...soak] : [])].join('\n');
+    const printed = [...header, '', table, '', profileTable(rows), '', ...verdicts, ...(vectorTable ? ['', vectorTable] : []), ...(soak.length ? ['', ...soak] : [])].join('\n');
     console.log(`\n${printed}\n`);
     if (WRITE_RESULTS) {
       writeResults(printed);

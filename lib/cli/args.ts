@@ -9,6 +9,7 @@ import { ASPECT_RATIO_IDS, BORDERS, ORIENTATIONS, SIZE_PRESET_IDS } from '@/lib/
 import { InvalidPlaceName, PlaceNotFound } from '@/lib/places/errors';
 import { resolvePlace } from '@/lib/places/resolve';
 import { posterAtPlace } from '@/lib/places/view';
+import { PAPER_SIZE_IDS } from '@/lib/poster/paper';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { exportFormatSchema, exportRequestSchema, exportSizeSchema, type ExportRequest } from '@/types/exports';
 import type { PlaceResult } from '@/types/places';
@@ -56,8 +57,13 @@ Poster (a JSON file, then flags on top of it; anything unset keeps the editor's 
   --border <b>           ${BORDERS.join(', ')}
 
 Export:
-  --format <f>           png, jpeg, pdf (default png)
-  --size <s>             ${SIZE_PRESET_IDS.join(', ')} (default small)
+  --format <f>           png, jpeg, pdf (raster); svg, vector-pdf (vector) (default png)
+  --size <s>             for screens: ${SIZE_PRESET_IDS.join(', ')} (default small);
+                         on paper: ${PAPER_SIZE_IDS.join(', ')}, or custom with --paper
+  --paper <WxHunit>      custom paper, e.g. 300x450mm or 13x19in (with --size custom)
+  --dpi <150|300>        raster resolution on paper (default 300)
+  --bleed                paper: the map runs 3 mm (0.125 in) past the trim
+  --crop-marks           paper, PDF: crop marks outside the bleed
   --out <path>           where to write the file (default ./<title>-<size>.<ext>)
   --webhook-url <url>    also have the app POST the signed status there when it ends
 
@@ -90,6 +96,10 @@ const flagsConfig = {
   border: { type: 'string' },
   format: { type: 'string' },
   size: { type: 'string' },
+  paper: { type: 'string' },
+  dpi: { type: 'string' },
+  bleed: { type: 'boolean' },
+  'crop-marks': { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   url: { type: 'string' },
   'api-key': { type: 'string' },
@@ -117,6 +127,11 @@ export function parseCliArgs(argv: string[], environment: Record<string, string 
     poster,
     format: oneOf(exportFormatSchema, flag('format') ?? fromFile.format ?? 'png', 'format'),
     size: oneOf(exportSizeSchema, flag('size') ?? fromFile.size ?? 'small', 'size'),
+    ...fromFile.print,
+    ...(flag('paper') !== undefined ? { paper: customPaper(flag('paper')!) } : {}),
+    ...(flag('dpi') !== undefined ? { dpi: number(flag('dpi')!, 'dpi') } : {}),
+    ...(values.bleed ? { bleed: true } : {}),
+    ...(values['crop-marks'] ? { cropMarks: true } : {}),
   });
   if (!request.success) {
     const problems = request.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -156,7 +171,14 @@ function withNegativeNumbers(argv: string[]): string[] {
   return out;
 }
 
-type FileRequest = { poster?: Record<string, unknown>; format?: string; size?: string };
+type FileRequest = { poster?: Record<string, unknown>; format?: string; size?: string; print?: Record<string, unknown> };
+
+/** `300x450mm`, `13x19in` → custom paper as the API takes it. */
+function customPaper(text: string): { width: number; height: number; unit: string } {
+  const match = /^\s*([\d.]+)\s*[x×]\s*([\d.]+)\s*(mm|in)\s*$/i.exec(text);
+  if (!match) throw new UsageError(`--paper ${text} is not a paper size; expected e.g. 300x450mm or 13x19in.`);
+  return { width: Number(match[1]), height: Number(match[2]), unit: match[3].toLowerCase() };
+}
 
 /** A poster config, or `{ poster, format, size }` as the API takes it. */
 function readConfigFile(file: string): FileRequest {
@@ -175,7 +197,8 @@ function readConfigFile(file: string): FileRequest {
   if (!isObject(json)) throw new UsageError(`--config ${file} must hold a JSON object.`);
   if ('poster' in json) {
     if (!isObject(json.poster)) throw new UsageError(`--config ${file}: "poster" must be an object.`);
-    return { poster: json.poster, format: stringOrUndefined(json.format), size: stringOrUndefined(json.size) };
+    const print = Object.fromEntries(['paper', 'orientation', 'dpi', 'bleed', 'cropMarks'].filter((k) => k in json).map((k) => [k, json[k]]));
+    return { poster: json.poster, format: stringOrUndefined(json.format), size: stringOrUndefined(json.size), print };
   }
   return { poster: json };
 }

@@ -4,27 +4,36 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
-import sharp from 'sharp';
 import type { BrowserPool } from './browser';
 import { captureTile, openRendererPage, type PageContent, type PosterGeometry } from './capture';
 import { encodeImage, type ImageKind } from './encode';
 import { InvalidRenderRequestError, RenderCancelledError, TileOutageError } from './errors';
 import { OUTPUT_FORMATS, THUMBNAIL, type OutputFormat } from './formats';
-import { writeImagePdf } from './pdf';
+import { checkPdfFile, writeImagePdf } from './pdf';
 import { defaultTileSize, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
-import { checkImageFile, checkPdfFile, writeThumbnail } from './validate';
+import { checkImageFile, writeThumbnail } from './validate';
 
 export interface RenderPosterRequest extends PosterGeometry {
   /** The renderer page: carrying the poster in its URL, or, with `poster`, a page that stays loaded between jobs. */
   url: string;
   /** The poster config, handed to a warm page through the page protocol (`setPoster`) instead of a navigation. */
   poster?: unknown;
-  format: OutputFormat;
-  /** Print resolution; the PDF page is `width / dpi` × `height / dpi` inches. */
+  format: RasterFormat;
+  /** Print resolution; the PDF trim is `width / dpi` × `height / dpi` inches. */
   dpi: number;
   /** PDF document title. */
   title?: string;
+  /**
+   * Print bleed: the file grows by this many px on every side. `map` renders
+   * the map on past the trim (a poster without margin); a colour fills the
+   * bleed with paper (the poster's margin already ends in paper).
+   */
+  bleed?: { px: number; fill: 'map' | string };
+  /** PDF crop marks outside the bleed. */
+  cropMarks?: boolean;
 }
+
+export type RasterFormat = Extract<OutputFormat, 'png' | 'jpeg' | 'pdf'>;
 
 export interface RenderProgress {
   /** For people: "loading renderer", "rendering tile 3/12", "stitching and encoding", "checking", "writing PDF". */
@@ -61,10 +70,11 @@ export interface RenderTimings {
   renderMs: number;
   encodeMs: number;
   totalMs: number;
-  /** Where the render went: loading the page (0 when a warm one was reused), drawing and capturing tiles (first one apart). */
-  profile: { pageMs: number; firstTileMs: number; drawMs: number; captureMs: number; stitchEncodeMs: number; thumbnailMs: number; pdfMs: number };
+  /** Where a raster render went: loading the page (0 when a warm one was reused), drawing and capturing tiles (first one apart). */
+  profile?: { pageMs: number; firstTileMs: number; drawMs: number; captureMs: number; stitchEncodeMs: number; thumbnailMs: number; pdfMs: number };
 }
 
+const RASTER_FORMATS: RasterFormat[] = ['png', 'jpeg', 'pdf'];
 const DEFAULT_TIMEOUTS: RenderTimeouts = { pageLoadMs: 60_000, tileRenderMs: 60_000, tileCaptureMs: 60_000, encodeMs: 180_000 };
 /** Large posters are ultra presets (10800 px long edge); this bound only stops absurd requests. */
 const MAX_SIDE = 20_000;
@@ -97,10 +107,14 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
   validateRequest(request);
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const tiles = planTiles(request.width, request.height, {
+  // With the map running into the bleed, the renderer draws a larger rectangle starting at (-bleed, -bleed) of the poster.
+  const mapBleed = request.bleed && request.bleed.fill === 'map' ? request.bleed.px : 0;
+  const paperBleed = request.bleed && request.bleed.fill !== 'map' ? request.bleed : undefined;
+  const drawn = { width: request.width + 2 * mapBleed, height: request.height + 2 * mapBleed };
+  const tiles = planTiles(drawn.width, drawn.height, {
     ...options.tiling,
     // The capture viewport is rounded up to whole CSS px, so leave room for one CSS px of device pixels.
-    maxTileSize: Math.min(options.tiling?.maxTileSize ?? defaultTileSize(request.width, request.height), MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
+    maxTileSize: Math.min(options.tiling?.maxTileSize ?? defaultTileSize(drawn.width, drawn.height), MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
   });
   const checkpoint = async (stage: string, fraction: number) => {
     if (options.signal?.aborted || (await options.shouldStop?.())) throw new RenderCancelledError();
@@ -126,7 +140,8 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
         const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.v`);
-        const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs }, content);
+        const shifted = { ...tile, render: { ...tile.render, x: tile.render.x - mapBleed, y: tile.render.y - mapBleed }, core: { ...tile.core, x: tile.core.x - mapBleed, y: tile.core.y - mapBleed } };
+        const result = await captureTile(page, request, shifted, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs }, content);
         if (tile.index === 0) profile.firstTileMs = result.drawMs + result.captureMs;
         profile.drawMs += result.drawMs;
         profile.captureMs += result.captureMs;
@@ -147,6 +162,10 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     const renderMs = Date.now() - started;
 
     await checkpoint('stitching and encoding', 0.8);
+    const { ext, contentType } = OUTPUT_FORMATS[request.format];
+    const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
+    const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
+    const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
     let phase = Date.now();
     const lap = () => {
       const now = Date.now();
@@ -154,31 +173,32 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       phase = now;
       return ms;
     };
-    const { ext, contentType } = OUTPUT_FORMATS[request.format];
-    const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
-    const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
+    const stitched = stitchTiles(drawn.width, drawn.height, captured);
+    const full = paperBleed ? stitched.extend({ top: paperBleed.px, bottom: paperBleed.px, left: paperBleed.px, right: paperBleed.px, background: paperBleed.fill }) : stitched;
+    const bleedPx = request.bleed?.px ?? 0;
+    const fileSize = { width: request.width + 2 * bleedPx, height: request.height + 2 * bleedPx };
     const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
-    const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
-    // One tile is read from its raw file twice at once (poster and thumbnail); a stitched poster's
-    // thumbnail is read back from the encoded file, so the poster is never held whole in memory.
-    const single = captured.length === 1;
+    // A poster of one tile and no bleed is that tile: its thumbnail is made from the same raw file at the
+    // same time. Otherwise it is read back from the encoded file, so the poster is never held whole in memory.
+    const single = captured.length === 1 && bleedPx === 0;
     const [, singleThumbnail] = await Promise.all([
-      encodeImage(stitchTiles(request.width, request.height, captured), imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds }),
-      single ? writeThumbnail(stitchTiles(request.width, request.height, captured), thumbnailFile) : undefined,
+      encodeImage(full, imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds }),
+      single ? writeThumbnail(stitchTiles(drawn.width, drawn.height, captured), thumbnailFile) : undefined,
     ]);
     profile.stitchEncodeMs = lap();
     await Promise.all(captured.map((tile) => fs.rm(tile.file, { force: true })));
 
     await checkpoint('checking', 0.92);
-    await checkImageFile(imageFile, { kind, width: request.width, height: request.height, dpi: request.dpi });
-    const thumbnail = singleThumbnail ?? (await writeThumbnail(sharp(imageFile, { limitInputPixels: false, sequentialRead: true }), thumbnailFile));
+    await checkImageFile(imageFile, { kind, ...fileSize, dpi: request.dpi });
+    const thumbnail = singleThumbnail ?? (await writeThumbnail(imageFile, thumbnailFile));
     profile.thumbnailMs = lap();
 
     let file = imageFile;
     if (request.format === 'pdf') {
       await checkpoint('writing PDF', 0.96);
       file = path.join(/*turbopackIgnore: true*/ dir, `poster.${ext}`);
-      const page = { widthPt: (request.width * 72) / request.dpi, heightPt: (request.height * 72) / request.dpi, title: request.title };
+      const pt = (px: number) => (px * 72) / request.dpi;
+      const page = { trimPt: { width: pt(request.width), height: pt(request.height) }, bleedPt: pt(bleedPx), cropMarks: Boolean(request.cropMarks), title: request.title };
       await writeImagePdf(imageFile, file, page);
       await checkPdfFile(file, page);
       await fs.rm(imageFile, { force: true });
@@ -192,8 +212,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       ext,
       contentType,
       bytes: size,
-      width: request.width,
-      height: request.height,
+      ...fileSize,
       dpi: request.dpi,
       thumbnail: { file: thumbnailFile, ext: THUMBNAIL.ext, contentType: THUMBNAIL.contentType, ...thumbnail },
       tiles: tiles.length,
@@ -216,7 +235,8 @@ function validateRequest(request: RenderPosterRequest): void {
   }
   if (!(request.pixelRatio > 0 && request.pixelRatio <= 64)) problems.push('pixelRatio must be above 0 and at most 64');
   if (!(request.dpi >= 36 && request.dpi <= 2400)) problems.push('dpi must be from 36 to 2400');
-  if (!(request.format in OUTPUT_FORMATS)) problems.push(`format must be one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+  if (!RASTER_FORMATS.includes(request.format)) problems.push(`format must be one of ${RASTER_FORMATS.join(', ')}`);
+  if (request.bleed && !(Number.isInteger(request.bleed.px) && request.bleed.px >= 0 && request.bleed.px <= 1000)) problems.push('bleed must be a whole number of px from 0 to 1000');
   if (!/^https?:\/\//.test(request.url)) problems.push('url must be an http(s) URL of the renderer page');
   if (problems.length > 0) throw new InvalidRenderRequestError(`Cannot render this poster: ${problems.join('; ')}.`);
 }

@@ -1,15 +1,16 @@
 import 'server-only';
-import { appUrl } from '@/lib/env';
+import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
 import { completeJob, failJob, recordStoredFiles, releaseJob } from '@/lib/exports/workerQueue';
 import type { Logger } from '@/lib/log';
 import { RenderCancelledError, WORKER_FAILURES } from '@/lib/rendering/errors';
-import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
+import { isVectorFormat, OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
-import { rendererPageUrl } from '@/lib/rendering/rendererUrl';
+import { rasterRequest } from '@/lib/rendering/rasterRequest';
+import { renderVectorPoster } from '@/lib/rendering/vector/renderVectorPoster';
 import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
-import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
-import { SIZE_PRESETS } from '@/lib/poster/presets';
+import { printLayout } from '@/lib/poster/paper';
+import { resolveTileSource } from '@/lib/map/tileSource';
 import { Attempt } from '@/lib/worker/attempt';
 import { browserPool } from '@/lib/worker/browserPool';
 import { workerSettings } from '@/lib/worker/settings';
@@ -55,28 +56,18 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal, onRender
 async function renderJob(attempt: Attempt, signal: AbortSignal | undefined, onRendered: (() => void) | undefined): Promise<RenderedPoster> {
   const { job } = attempt;
   const poster = parsePosterConfig(job.request.poster);
-  const size = posterPixelSize(poster.format, job.request.size);
-  const view = mapViewForOutput(poster, size);
+  const layout = printLayout(job.request, poster.format);
+  const { format } = job.request;
   await attempt.beat();
-  const rendered = await renderPoster(
-    browserPool(),
-    {
-      url: rendererPageUrl(appUrl()),
-      poster,
-      format: job.request.format,
-      width: size.width,
-      height: size.height,
-      pixelRatio: view.pixelRatio,
-      dpi: SIZE_PRESETS[job.request.size].dpi,
-      title: poster.text.title,
-    },
-    {
-      signal,
-      shouldStop: () => attempt.shouldStop(),
-      onRendered,
-      onProgress: (p) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
-    },
-  );
+  const options = {
+    signal,
+    shouldStop: () => attempt.shouldStop(),
+    onRendered,
+    onProgress: (p: { fraction: number; stage: string }) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
+  };
+  const rendered = isVectorFormat(format)
+    ? await renderVectorPoster({ poster, format, layout, baseUrl: appUrl(), tileSource: resolveTileSource(env()) }, options)
+    : await renderPoster(browserPool(), rasterRequest(poster, format, layout, appUrl()), options);
   attempt.throwIfBeatFailed();
   attempt.log.info({ event: 'tiles', tiles: rendered.tiles, mapTiles: rendered.totalTiles, missingMapTiles: rendered.failedTiles }, 'poster rendered');
   return rendered;

@@ -96,7 +96,7 @@ describe('npm run export: options', () => {
     [['--palette', 'nope'], /poster\.palette: unknown palette for style minimal/],
     [['--zoom', 'far'], /--zoom expects a number/],
     [['--center', '10'], /--center expects "lng,lat"/],
-    [['--format', 'gif'], /--format gif is not allowed; expected one of png, jpeg, pdf/],
+    [['--format', 'gif'], /--format gif is not allowed; expected one of png, jpeg, pdf, svg, vector-pdf/],
     [['--place', 'Xqzzqx Vwq'], /--place: no place is called "Xqzzqx Vwq"/],
     [['--colour', 'red'], /Unknown option '--colour'.*--help/],
     [['--config', 'missing.json'], /Cannot read --config .*missing\.json: no such file/],

@@ -79,7 +79,7 @@ describe('structured logs', { timeout: 240_000 }, () => {
     await sql()`update public.export_jobs set request = jsonb_set(request, '{poster}', '{"broken": true}') where id = ${job.id}`;
     await tick({ budgetMs: 600_000, maxJobs: 1, workerId: 'log-test' });
     const failed = records().find((r) => r.jobId === job.id && r.event === 'failed');
-    expect(failed).toMatchObject({ level: 'error', code: 'invalid_poster', retryable: false, outcome: 'failed', attempt: 1, err: { message: expect.stringContaining('broken') } });
+    expect(failed).toMatchObject({ level: 'error', code: 'invalid_poster', retryable: false, outcome: 'failed', attempt: 1, err: { message: expect.any(String) } });
   });
 
   it('no secret, Authorization header or signed URL query reaches the output, even inside an error message', async () => {

@@ -127,7 +127,7 @@ describe('a batch', () => {
       withUser(user, (tx) => tx`select * from public.request_export_batch(${tx.json([posterRequest(), { poster: {}, format: 'gif', size: 'small' }, posterRequest()] as never)})`),
     );
     expect(raw).toMatchObject({ code: 'CX005', message: 'invalid_request' });
-    expect(JSON.parse((raw as unknown as { detail: string }).detail)).toEqual({ index: 1, problem: 'format must be one of png, jpeg, pdf' });
+    expect(JSON.parse((raw as unknown as { detail: string }).detail)).toEqual({ index: 1, problem: 'format must be one of png, jpeg, pdf, svg, vector-pdf' });
     expect(await count(user.sub)).toBe(0);
   });
 
