@@ -148,6 +148,16 @@ export function ExportPanel() {
             <label><input type="checkbox" name="crop-marks" checked={cropMarks} onChange={(e) => setCropMarks(e.target.checked)} /> Crop marks</label>
           )}
           {layout && (
+            <div
+              className={styles.paperSheet}
+              aria-hidden
+              // The sheet as cut (trim) inside the bleed, to scale.
+              style={{ aspectRatio: `${layout.trimPt.width + 2 * layout.bleedPt} / ${layout.trimPt.height + 2 * layout.bleedPt}`, padding: `${(100 * layout.bleedPt) / (layout.trimPt.width + 2 * layout.bleedPt)}%` }}
+            >
+              <div className={styles.paperTrim} />
+            </div>
+          )}
+          {layout && (
             <p className={editor.note} data-testid="export-paper">
               {+(layout.trimPt.width / PT_PER_MM).toFixed(1)} × {+(layout.trimPt.height / PT_PER_MM).toFixed(1)} mm
               {layout.bleedPt > 0 ? ` + ${+(layout.bleedPt / PT_PER_MM).toFixed(2)} mm bleed` : ''}
