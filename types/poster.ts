@@ -3,6 +3,7 @@ import { MAP_STYLE_IDS, LAYER_TOGGLES, type MapStyleId } from '@/lib/map/styles'
 import { PALETTE_ROLES, findPalette, paletteIdsOf } from '@/lib/map/palettes';
 import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
 import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
+import { MAP_SOURCES } from '@/lib/map/tileSource';
 
 /**
  * A poster design: the single source of the `PosterConfig` type. The editor
@@ -71,6 +72,8 @@ export const posterConfigSchema = z
     layers: layerTogglesSchema,
     typography: typographySchema,
     format: formatSchema,
+    /** The map data its preview used (lib/map/tileSource.ts), so the export draws the same; unset → the deployment's default. */
+    mapSource: z.enum(MAP_SOURCES).optional(),
   })
   .superRefine((config, ctx) => {
     if (!findPalette(config.style, config.palette)) {

@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
-import type { TileSource } from '@/lib/map/tileSource';
+import { pickTileSource, type MapSources, type TileSource } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/poster/fonts';
 import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
 import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
@@ -22,7 +22,7 @@ import type { PosterConfig } from '@/types/poster';
  * from the same overlay functions the editor preview uses, drawn in
  * full-poster coordinates shifted to the tile.
  */
-export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
+export function PosterRenderer({ sources }: { sources: MapSources }) {
   const mapRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
 
@@ -37,6 +37,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
       };
       return;
     }
+    const tileSource: TileSource = pickTileSource(sources, config.mapSource);
     let requested = 0;
     let failed = 0;
     let styleError: string | undefined;
@@ -93,7 +94,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
     };
     (window as unknown as Record<string, unknown>)[PAGE_API_GLOBAL] = { renderTile };
     return () => map?.remove();
-  }, [tileSource]);
+  }, [sources]);
 
   return (
     <div style={{ position: 'fixed', inset: 0, overflow: 'hidden' }}>
