@@ -1,5 +1,28 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- next.config.js is CommonJS
+const os = require('node:os');
+
+/**
+ * Every address a person may type for this machine, for `next dev`: it
+ * refuses its hot-reload socket and dev scripts to any origin but localhost,
+ * and a page opened at http://127.0.0.1:3000 then never hydrates (no map, no
+ * error, dead controls). A site elsewhere stays refused, which is the point of the check.
+ */
+function devOrigins() {
+  const hosts = new Set(['127.0.0.1', '[::1]', os.hostname()]);
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (!a.scopeid) hosts.add(a.family === 'IPv6' ? `[${a.address}]` : a.address);
+  }
+  try {
+    if (process.env.APP_URL) hosts.add(new URL(process.env.APP_URL).hostname);
+  } catch {
+    // not a URL: lib/env.ts says so at start-up
+  }
+  return [...hosts];
+}
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  allowedDevOrigins: devOrigins(),
   reactStrictMode: true,
   // The dev badge would be drawn into exports rendered against a dev server.
   devIndicators: false,

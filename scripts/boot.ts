@@ -47,6 +47,8 @@ export async function bootLocal({ log }: { log: (m: string) => void }): Promise<
       password: secrets!.pgPassword,
     });
     log(`${pg.started ? 'started' : 'reusing running'} embedded Postgres on port ${e.EMBEDDED_PG_PORT} (${Date.now() - t} ms)`);
+    // As root in a folder the postgres user cannot enter, the data lives in the cache instead (lib/db/embedded.ts).
+    if (pg.dataDir !== path.join(dataDir, 'postgres')) log(`its data is in ${pg.dataDir}, which the postgres user can reach`);
     childEnv.DATABASE_URL = pg.url;
     stopDb = pg.stop;
   }

@@ -7,6 +7,7 @@ import {
   MAX_BATCH,
   requestOptionsSchema,
 } from '@/types/exports';
+import { clientText } from '@/types/text';
 import { webhookEventTypeSchema, webhookStateSchema } from '@/types/webhooks';
 
 /**
@@ -91,7 +92,7 @@ export const apiExportCreateSchema = exportRequestSchema.extend({ idempotencyKey
 export type ApiExportCreate = z.input<typeof apiExportCreateSchema>;
 
 /** Body of POST /api/v1/exports/batch: 1 to 10 exports, queued all or none. */
-export const apiExportBatchCreateSchema = z.object({
+export const apiExportBatchCreateSchema = z.strictObject({
   exports: z.array(exportRequestSchema).min(1, 'send at least one export').max(MAX_BATCH, `send at most ${MAX_BATCH} exports at once`),
   idempotencyKey: requestOptionsSchema.shape.idempotencyKey,
 });
@@ -102,8 +103,8 @@ export const apiExportBatchSchema = z.object({ exports: z.array(apiExportSchema)
 export type ApiExportBatch = z.infer<typeof apiExportBatchSchema>;
 
 /** Query of GET /api/v1/exports. */
-export const apiExportListQuerySchema = z.object({
-  cursor: z.string().optional(),
+export const apiExportListQuerySchema = z.strictObject({
+  cursor: clientText().optional(),
   status: exportStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });

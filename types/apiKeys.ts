@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientText } from '@/types/text';
 
 /**
  * API keys as the API and the settings page see them. A key's secret appears
@@ -8,8 +9,7 @@ import { z } from 'zod';
 export const API_KEY_NAME_MAX = 100;
 
 export const apiKeyCreateSchema = z.strictObject({
-  name: z
-    .string('Give the key a name, such as "print shop"')
+  name: clientText('Give the key a name, such as "print shop"')
     .trim()
     .min(1, 'Give the key a name, such as "print shop"')
     .max(API_KEY_NAME_MAX, `A key name has at most ${API_KEY_NAME_MAX} characters`),

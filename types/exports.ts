@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
+import { clientText } from '@/types/text';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
@@ -18,7 +19,7 @@ export const exportSizeSchema = z.enum(['social', 'small', 'medium', 'large', 'u
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
 /** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */
-export const exportRequestSchema = z.object({
+export const exportRequestSchema = z.strictObject({
   poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
@@ -42,7 +43,7 @@ export const MAX_BATCH = 10;
 
 export const requestOptionsSchema = z.object({
   /** Replaying a key with the same request returns the first job (a retried POST creates nothing new). */
-  idempotencyKey: z.string().min(1).max(196).optional(),
+  idempotencyKey: clientText().min(1).max(196).optional(),
   /** Users may only lower their own priority (e.g. for background batches). */
   priority: z.number().int().min(-10).max(0).optional(),
 });

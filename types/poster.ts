@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { MAP_STYLE_IDS, LAYER_TOGGLES, type MapStyleId } from '@/lib/map/styles';
 import { PALETTE_ROLES, findPalette, paletteIdsOf } from '@/lib/map/palettes';
 import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
+import { clientText } from '@/types/text';
 import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
 import { MAP_SOURCES } from '@/lib/map/tileSource';
 
@@ -30,10 +31,10 @@ export const placeSchema = z.strictObject({
 });
 
 export const posterTextSchema = z.strictObject({
-  title: z.string().max(60, 'the title can be at most 60 characters'),
-  subtitle: z.string().max(80, 'the subtitle can be at most 80 characters'),
+  title: clientText().max(60, 'the title can be at most 60 characters'),
+  subtitle: clientText().max(80, 'the subtitle can be at most 80 characters'),
   /** Free text, prefilled by the editor as `41.94° N, 85.63° W`. */
-  coordinates: z.string().max(60, 'the coordinates line can be at most 60 characters'),
+  coordinates: clientText().max(60, 'the coordinates line can be at most 60 characters'),
 });
 
 export const typographySchema = z.strictObject({
@@ -67,7 +68,7 @@ export const posterConfigSchema = z
     text: posterTextSchema,
     style: z.enum(MAP_STYLE_IDS),
     /** A palette of the chosen style; `customPalette`, when set, replaces its colours. */
-    palette: z.string(),
+    palette: clientText(),
     customPalette: customPaletteSchema.nullable(),
     layers: layerTogglesSchema,
     typography: typographySchema,

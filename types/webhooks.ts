@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { clientText } from '@/types/text';
 
 /**
  * Webhooks' shared types: the `webhookUrl` a request may carry (its syntax;
@@ -22,8 +23,7 @@ export function webhookUrlSyntaxProblem(value: string): string | null {
   return null;
 }
 
-export const webhookUrlSchema = z
-  .string()
+export const webhookUrlSchema = clientText()
   .max(WEBHOOK_URL_MAX_LENGTH, `must be at most ${WEBHOOK_URL_MAX_LENGTH} characters`)
   .superRefine((value, ctx) => {
     const problem = webhookUrlSyntaxProblem(value);

@@ -1,9 +1,12 @@
 import 'server-only';
 import { z } from 'zod';
+import { clientText } from '@/types/text';
 import { sql } from '@/lib/db/client';
 import { authMode, signLocalToken } from '@/lib/auth/tokens';
 
-export const signInSchema = z.object({ email: z.email('Enter an email address such as you@example.com').max(254).transform((s) => s.trim().toLowerCase()) });
+export const signInSchema = z.strictObject({ email: z.email('Enter an email address such as you@example.com').max(254).transform((s) => s.trim().toLowerCase()) });
+/** The sign-in page's form also says where to go next. */
+export const signInFormSchema = signInSchema.extend({ next: clientText().max(2048).optional() });
 
 export class LocalSignInDisabled extends Error {
   readonly code = 'local_sign_in_disabled';

@@ -132,10 +132,13 @@ function encodeCursor(sortKey: string, id: string): string {
   return Buffer.from(JSON.stringify([sortKey, id])).toString('base64url');
 }
 
+// The text form Postgres gives a timestamptz (what encodeCursor stored), and nothing looser: Date.parse takes "1".
+const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2}){0,2}$/;
+
 function decodeCursor(cursor: string): [string, string] {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && UUID.test(String(value[1]))) {
+    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && PG_TIMESTAMP.test(value[0]) && !Number.isNaN(Date.parse(value[0])) && !value[0].startsWith('0000') && UUID.test(String(value[1]))) {
       return [value[0], String(value[1])];
     }
   } catch {

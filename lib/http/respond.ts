@@ -1,5 +1,6 @@
 import 'server-only';
 import type { z } from 'zod';
+import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { log } from '@/lib/log';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
@@ -10,6 +11,14 @@ export class BadRequest extends Error {
   constructor(message: string, readonly details?: { path: string; message: string }[]) {
     super(message);
   }
+}
+
+export class UnsupportedMediaType extends Error {
+  readonly code = 'unsupported_media_type';
+}
+
+export class PayloadTooLarge extends Error {
+  readonly code = 'payload_too_large';
 }
 
 // Every stable error code the API can return, and its status. One table, so routes never choose statuses.
@@ -28,6 +37,7 @@ const STATUS: Record<string, number> = {
   export_not_found: 404,
   api_key_not_found: 404,
   object_not_found: 404,
+  files_not_served: 404,
   invalid_state: 409,
   api_key_limit: 409,
   export_not_ready: 409,
@@ -36,17 +46,31 @@ const STATUS: Record<string, number> = {
   export_expired: 410,
   url_expired: 410,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   quota_exceeded: 429,
   rate_limited: 429,
+  auth_unavailable: 503,
   storage_forbidden: 503,
+  bucket_missing: 503,
   storage_unavailable: 503,
+  database_unavailable: 503,
   tiles_file_unavailable: 503,
 };
+
+// How soon a client may try again when the database cannot be reached (a restart, a failover).
+const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 // A 429 always says when to come back; a limit that frees "when a job finishes" has no exact time.
 const DEFAULT_RETRY_AFTER_SECONDS = 30;
 
 export function errorResponse(e: unknown): Response {
+  if (isDatabaseUnavailable(e)) {
+    log().warn({ event: 'database_unavailable', err: e }, 'database unavailable; answered 503');
+    e = Object.assign(new Error('The database cannot be reached right now; try again in a few seconds.'), {
+      code: 'database_unavailable',
+      retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
+    });
+  }
   const err = e as { code?: unknown; message?: string; details?: unknown; retryAfterSeconds?: number | null };
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const status = code ? STATUS[code] : undefined;
@@ -61,22 +85,63 @@ export function errorResponse(e: unknown): Response {
   return Response.json(body, { status, headers });
 }
 
-/** Validates a JSON body; every bad field is listed with its path. */
+/**
+ * Validates a JSON body; every bad field is listed with its path. Anything
+ * but `application/json` is a 415, and a body over `maxBytes` a 413 as soon
+ * as its declared length or the bytes read so far say so, never buffered whole.
+ */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 256 * 1024): Promise<z.infer<S>> {
-  const text = await request.text();
-  if (text.length > maxBytes) throw Object.assign(new BadRequest(`The request body is larger than ${maxBytes / 1024} KiB.`), { code: 'payload_too_large' });
+  if (!isJson(request.headers.get('content-type'))) {
+    throw new UnsupportedMediaType('Send the body as JSON, with `Content-Type: application/json`.');
+  }
+  const bytes = await readBody(request, maxBytes);
   let json: unknown;
   try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     json = text ? JSON.parse(text) : undefined;
   } catch {
-    throw Object.assign(new BadRequest('The request body is not valid JSON.'), { code: 'invalid_json' });
+    throw Object.assign(new BadRequest('The request body is not valid JSON (UTF-8).'), { code: 'invalid_json' });
   }
   return parseWith(schema, json);
+}
+
+/** `application/json` or a `+json` type, with or without parameters (`; charset=utf-8`). */
+export function isJson(contentType: string | null): boolean {
+  return /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i.test(contentType?.trim() ?? '');
+}
+
+async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = () => new PayloadTooLarge(`The request body is larger than ${Math.round(maxBytes / 1024)} KiB.`);
+  if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge();
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(body)', message: i.message }));
+  const details = issueDetails(result.error.issues, '(body)');
   throw new BadRequest(`The request has ${details.length} invalid field${details.length > 1 ? 's' : ''}: ${details.map((d) => `${d.path} (${d.message})`).join('; ')}.`, details);
+}
+
+/** One entry per bad field; an unknown field is named by its own path ("poster.fromat"), not its parent's. */
+export function issueDetails(issues: z.core.$ZodIssue[], root: string): { path: string; message: string }[] {
+  return issues.flatMap((i) => {
+    const at = (extra: PropertyKey[] = []) => [...i.path, ...extra].map(String).join('.') || root;
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: at([k]), message: 'is not a field of this request; check its spelling' }));
+    return [{ path: at(), message: i.message }];
+  });
 }

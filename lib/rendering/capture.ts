@@ -1,7 +1,7 @@
 import 'server-only';
 import sharp from 'sharp';
 import type { Page } from 'puppeteer-core';
-import { InvalidOutputError, PageRenderError } from './errors';
+import { InvalidOutputError, PageRenderError, RendererUnreachableError } from './errors';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from './protocol';
 import type { PlannedTile } from './tiling';
 import { withTimeout } from './timeout';
@@ -26,7 +26,16 @@ function viewportFor(tile: PlannedTile, pixelRatio: number) {
 /** Opens the renderer page at the first tile's size and waits until it exposes the page protocol. */
 export async function openRendererPage(page: Page, url: string, first: PlannedTile, pixelRatio: number, timeoutMs: number): Promise<void> {
   await page.setViewport(viewportFor(first, pixelRatio));
-  const response = await withTimeout(page.goto(url, { waitUntil: 'load', timeout: 0 }), timeoutMs, 'loading the renderer page');
+  const response = await withTimeout(
+    page.goto(url, { waitUntil: 'load', timeout: 0 }).catch((e: Error) => {
+      // Chromium's network errors (net::ERR_CONNECTION_REFUSED …) name the whole URL, poster and all: keep it as the cause, for the log.
+      const reason = /net::ERR_[A-Z_]+/.exec(e.message)?.[0];
+      if (reason) throw new RendererUnreachableError(`The renderer page could not be reached (${reason}).`, { cause: e });
+      throw e;
+    }),
+    timeoutMs,
+    'loading the renderer page',
+  );
   if (response && !response.ok()) throw new PageRenderError(`The renderer page answered HTTP ${response.status()} for ${url}.`);
   await withTimeout(
     page.waitForFunction((name) => name in window, { timeout: 0 }, PAGE_API_GLOBAL),

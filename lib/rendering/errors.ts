@@ -15,6 +15,32 @@ export abstract class RenderError extends Error {
   }
 }
 
+/**
+ * What a failed export says to the person who asked for it, by code: short,
+ * with no URL and no stack (those go to the structured log only), and
+ * whether another attempt may pass. The worker's classifier stores these on
+ * the job row; history and the download page show the message, the API the code.
+ * An error of a code not listed here keeps its own message and `retryable`.
+ */
+export const WORKER_FAILURES: Record<string, { message: string; retryable: boolean }> = {
+  renderer_unreachable: { retryable: true, message: 'The export worker could not reach the app to draw the poster. If it keeps failing, check that the app is running at APP_URL.' },
+  renderer_timeout: { retryable: true, message: 'Drawing the poster took too long. Try again, or choose a smaller size.' },
+  tiles_unavailable: { retryable: true, message: 'Too many map tiles could not be loaded; the tile server may be down. Try again later.' },
+  storage_unavailable: { retryable: true, message: 'The finished file could not be stored right now. Try again in a few minutes.' },
+  browser_crashed: { retryable: true, message: 'The browser drawing the poster crashed or could not start. Try again.' },
+  page_render_failed: { retryable: true, message: 'The map could not be drawn. Try again; if it keeps failing, try another map style.' },
+  invalid_output: { retryable: true, message: 'The finished file came out wrong. Try again.' },
+  invalid_poster: { retryable: false, message: 'This poster design cannot be exported as it was saved. Open it in the editor, check it and export again.' },
+  invalid_render_request: { retryable: false, message: 'This size or format cannot be rendered. Choose another and export again.' },
+  internal: { retryable: true, message: 'Something went wrong on our side. Try again in a moment.' },
+};
+
+/** The app's /renderer page could not be reached at all (connection refused, DNS, reset): the worker's APP_URL or the app is down. */
+export class RendererUnreachableError extends RenderError {
+  readonly code = 'renderer_unreachable';
+  readonly retryable = true;
+}
+
 /** The browser process died, disconnected or could not be launched. */
 export class BrowserCrashedError extends RenderError {
   readonly code = 'browser_crashed';
@@ -23,7 +49,7 @@ export class BrowserCrashedError extends RenderError {
 
 /** A step (launch, page load, tile render, capture, encode) ran past its time limit. */
 export class RenderTimeoutError extends RenderError {
-  readonly code = 'render_timeout';
+  readonly code = 'renderer_timeout';
   readonly retryable = true;
   constructor(
     readonly step: string,
@@ -41,7 +67,7 @@ export class PageRenderError extends RenderError {
 
 /** Too many map tiles failed to load: usually a tile server outage, so worth another attempt later. */
 export class TileOutageError extends RenderError {
-  readonly code = 'tile_outage';
+  readonly code = 'tiles_unavailable';
   readonly retryable = true;
   constructor(
     readonly failedTiles: number,

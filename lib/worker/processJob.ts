@@ -7,12 +7,12 @@ import { workerSettings } from '@/lib/worker/settings';
 import { log, type Logger } from '@/lib/log';
 import { recordMetricInBackground } from '@/lib/metrics';
 import { BrowserPool } from '@/lib/rendering/browser';
-import { RenderCancelledError, RenderError } from '@/lib/rendering/errors';
+import { RenderCancelledError, WORKER_FAILURES } from '@/lib/rendering/errors';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
-import { exportObjectPaths, getStorage } from '@/lib/storage';
+import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
 import { deliverDueWebhooksQuietly } from '@/lib/worker/deliverWebhooks';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
@@ -213,19 +213,30 @@ async function reportFailure(job: ClaimedJob, e: unknown, cancelRequested: boole
   }
 }
 
-/** Bad input fails for good; everything that may pass on another attempt (browser, timeouts, tiles, storage) is retried. */
+/**
+ * The one classifier of a failed attempt: its stable code, the short message
+ * the person sees (WORKER_FAILURES; the error itself goes to the log only),
+ * and whether it is retried. Bad input fails for good; an error that says
+ * whether it is `retryable` (render and storage errors) is taken at its word;
+ * anything unknown is `internal` and retried.
+ */
 export function classify(e: unknown, cancelRequested: boolean): { code: string; message: string; retryable: boolean } {
   if (e instanceof RenderCancelledError) {
     // Shutdowns never get here (they release the job), so a stop is the person's cancel; fail_export_job ends it as cancelled.
     return cancelRequested ? { code: 'cancelled', message: 'Cancelled at your request.', retryable: false } : { code: e.code, message: e.message, retryable: false };
   }
-  if (e instanceof InvalidPosterError) return { code: 'invalid_config', message: e.message, retryable: false };
-  if (e instanceof RenderError) return { code: e.code, message: e.message, retryable: e.retryable };
-  if (e instanceof ExportError) return { code: e.code, message: e.message, retryable: false };
-  const code = (e as { code?: unknown })?.code;
+  const own = (e ?? {}) as { code?: unknown; retryable?: unknown; message?: unknown };
+  const code =
+    e instanceof InvalidPosterError ? 'invalid_poster'
+    : typeof own.code === 'string' && /^[a-z_]+$/.test(own.code) ? own.code
+    : 'internal';
+  const known = WORKER_FAILURES[code];
+  // Our own error classes write messages for people; anything else (a driver's, a library's) may carry URLs or internals.
+  const ownMessage = (e instanceof StorageError || e instanceof ExportError) && typeof own.message === 'string' ? own.message : undefined;
   return {
-    code: typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : 'internal',
-    message: e instanceof Error ? e.message : String(e),
-    retryable: true,
+    code: known || ownMessage ? code : 'internal',
+    // Storage's own message names the cause (the bucket, the refused type), which the generic one cannot.
+    message: ownMessage ?? known?.message ?? WORKER_FAILURES.internal.message,
+    retryable: e instanceof ExportError || e instanceof InvalidPosterError ? false : typeof own.retryable === 'boolean' ? own.retryable : (known?.retryable ?? true),
   };
 }

@@ -79,8 +79,8 @@ describe('POST /api/v1/exports', () => {
     expect(res.status).toBe(400);
     const error = await errorOf(res);
     expect(error.code).toBe('invalid_request');
-    expect(error.details!.map((d) => d.path).sort()).toEqual(['format', 'poster', 'poster.palette', 'poster.place.zoom', 'poster.text.title'].sort());
-    expect(error.details!.find((d) => d.path === 'poster')!.message).toMatch(/sparkles/);
+    expect(error.details!.map((d) => d.path).sort()).toEqual(['format', 'poster.palette', 'poster.place.zoom', 'poster.sparkles', 'poster.text.title'].sort());
+    expect(error.details!.find((d) => d.path === 'poster.sparkles')!.message).toMatch(/not a field/);
     expect(await rowCount(userId)).toBe(0);
   });
 

@@ -39,7 +39,7 @@ afterAll(async () => {
 
 function secrets(): string[] {
   const e = env();
-  return [e.CRON_SECRET!, e.AUTH_SECRET!, e.FILE_URL_SECRET!];
+  return [e.CRON_SECRET!, e.METRICS_SECRET!, e.AUTH_SECRET!, e.FILE_URL_SECRET!];
 }
 
 function expectNoSecrets(text: string) {
@@ -78,7 +78,7 @@ describe('structured logs', { timeout: 240_000 }, () => {
     await sql()`update public.export_jobs set request = jsonb_set(request, '{poster}', '{"broken": true}') where id = ${job.id}`;
     await tick({ budgetMs: 600_000, maxJobs: 1, workerId: 'log-test' });
     const failed = records().find((r) => r.jobId === job.id && r.event === 'failed');
-    expect(failed).toMatchObject({ level: 'error', code: 'invalid_config', retryable: false, outcome: 'failed', attempt: 1, err: { message: expect.any(String) } });
+    expect(failed).toMatchObject({ level: 'error', code: 'invalid_poster', retryable: false, outcome: 'failed', attempt: 1, err: { message: expect.stringContaining('broken') } });
   });
 
   it('no secret, Authorization header or signed URL query reaches the output, even inside an error message', async () => {

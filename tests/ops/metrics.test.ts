@@ -14,7 +14,7 @@ afterAll(async () => {
   await closeSql();
 });
 
-const secret = () => inject('appSecrets').CRON_SECRET;
+const secret = () => inject('appSecrets').METRICS_SECRET;
 
 /** A scrape of this file's database through the route handler, as Prometheus would see it. */
 async function scrape(): Promise<Exposition> {

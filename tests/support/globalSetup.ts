@@ -36,6 +36,8 @@ export default async function setup(project: TestProject) {
 
   const secrets = {
     CRON_SECRET: randomBytes(32).toString('hex'),
+    // Its own, so a test can tell the cron secret and the metrics secret apart (lib/http/access.ts).
+    METRICS_SECRET: randomBytes(32).toString('hex'),
     AUTH_SECRET: randomBytes(32).toString('hex'),
     FILE_URL_SECRET: randomBytes(32).toString('hex'),
   };
@@ -75,7 +77,7 @@ declare module 'vitest' {
     appUrl: string;
     appDatabaseUrl: string;
     appDataDir: string;
-    appSecrets: { CRON_SECRET: string; AUTH_SECRET: string; FILE_URL_SECRET: string };
+    appSecrets: { CRON_SECRET: string; METRICS_SECRET: string; AUTH_SECRET: string; FILE_URL_SECRET: string };
     /** The synthetic DEM the app's DEM_URL names (`{z}/{x}/{y}` template); see ./syntheticDem.ts. */
     demUrl: string;
     /** Everything the shared app server printed (stdout and stderr). */

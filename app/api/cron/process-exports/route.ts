@@ -1,5 +1,5 @@
-import { assertCronRequest } from '@/lib/cron/auth';
 import { tick } from '@/lib/worker/processJob';
+import { assertOperator } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';
@@ -10,7 +10,7 @@ const BUDGET_MS = (maxDuration - 45) * 1000;
 /** Vercel cron (and the local scheduler): reap, then claim and render exports while the budget allows. */
 export async function GET(request: Request) {
   try {
-    assertCronRequest(request.headers);
+    assertOperator(request, 'GET /api/cron/process-exports');
     const report = await tick({ budgetMs: BUDGET_MS, signal: request.signal });
     return Response.json(report, { headers: { 'cache-control': 'no-store' } });
   } catch (e) {

@@ -1,22 +1,19 @@
 import 'server-only';
-import type { NextRequest } from 'next/server';
-import { requireCaller, requireSession } from '@/lib/auth/caller';
-import { BadRequest } from '@/lib/http/respond';
-import type { JwtClaims } from '@/types/auth';
+import { BadRequest, issueDetails } from '@/lib/http/respond';
+import { requestOptionsSchema } from '@/types/exports';
 
-/** Shared by the /api/v1 route handlers: who is calling and response headers (the worker kick is lib/worker/kick.ts, imported only by the routes that enqueue). */
-
-/** The export routes' caller: a session, an access token or an API key (rate-limited per key). */
-export const callerOf = (request: NextRequest): Promise<JwtClaims> => requireCaller(request.headers, request.cookies);
-
-/** A signed-in person only, never an API key: for managing keys, so a leaked key cannot mint more. */
-export const sessionOf = (request: NextRequest): Promise<JwtClaims> => requireSession(request.headers, request.cookies);
+/** Shared by the /api/v1 route handlers: idempotency keys and response headers (who may call: lib/http/access.ts; the worker kick: lib/worker/kick.ts, imported only by the routes that enqueue). */
 
 export const NO_STORE = { 'cache-control': 'no-store' } as const;
 
 /** The idempotency key from the `Idempotency-Key` header or the body (both may be sent only if they agree). */
 export function idempotencyKeyOf(header: string | null, bodyKey: string | undefined): string | undefined {
   const headerKey = header?.trim() || undefined;
+  const checked = requestOptionsSchema.shape.idempotencyKey.safeParse(headerKey);
+  if (!checked.success) {
+    const details = issueDetails(checked.error.issues, 'Idempotency-Key');
+    throw new BadRequest(`The Idempotency-Key header ${details[0].message}.`, details);
+  }
   if (headerKey && bodyKey && headerKey !== bodyKey) {
     throw new BadRequest('The Idempotency-Key header and the body\'s idempotencyKey differ: send one of them.', [
       { path: 'idempotencyKey', message: 'differs from the Idempotency-Key header' },

@@ -1,9 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { listExports, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { personCalling } from '@/lib/http/access';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
-import { callerOf, idempotencyKeyOf, NO_STORE } from '../_lib/http';
+import { idempotencyKeyOf, NO_STORE } from '../_lib/http';
 import { kickWorker } from '@/lib/worker/kick';
 
 // The worker kick (after()) runs within this function's time.
@@ -12,7 +13,7 @@ export const maxDuration = 300;
 /** Queues one export: 202 with the status object and its URL. Replaying an idempotency key returns the first job. */
 export async function POST(request: NextRequest): Promise<Response> {
   try {
-    const claims = await callerOf(request);
+    const claims = await personCalling(request, 'POST /api/v1/exports');
     const { idempotencyKey: bodyKey, ...exportRequest } = await parseJsonBody(request, apiExportCreateSchema);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const { job, created } = await requestExport(claims, exportRequest, { idempotencyKey });
@@ -30,7 +31,7 @@ export async function POST(request: NextRequest): Promise<Response> {
 /** The caller's exports, newest first: `?cursor=&limit=&status=`. */
 export async function GET(request: NextRequest): Promise<Response> {
   try {
-    const claims = await callerOf(request);
+    const claims = await personCalling(request, 'GET /api/v1/exports');
     // An empty parameter (`?status=`) means "not set", as a form would send it.
     const params = Object.fromEntries([...request.nextUrl.searchParams].filter(([, v]) => v !== ''));
     const query = parseWith(apiExportListQuerySchema, params);

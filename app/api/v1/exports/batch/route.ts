@@ -1,9 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { requestExportBatch } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { personCalling } from '@/lib/http/access';
 import { errorResponse, parseJsonBody } from '@/lib/http/respond';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
-import { callerOf, idempotencyKeyOf, NO_STORE } from '../../_lib/http';
+import { idempotencyKeyOf, NO_STORE } from '../../_lib/http';
 import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
@@ -11,7 +12,7 @@ export const maxDuration = 300;
 /** Queues up to 10 exports, all or none: an invalid entry is a 400 naming its index and field, and queues nothing. */
 export async function POST(request: NextRequest): Promise<Response> {
   try {
-    const claims = await callerOf(request);
+    const claims = await personCalling(request, 'POST /api/v1/exports/batch');
     const { exports, idempotencyKey: bodyKey } = await parseJsonBody(request, apiExportBatchCreateSchema);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const queued = await requestExportBatch(claims, exports, { idempotencyKey });

@@ -1,7 +1,8 @@
 import type { NextRequest } from 'next/server';
 import { signedDownloadUrl, signedThumbnailUrl } from '@/lib/exports/download';
+import { personCalling } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
-import { callerOf, NO_STORE } from '../../../_lib/http';
+import { NO_STORE } from '../../../_lib/http';
 
 /**
  * 302 to a signed URL of the export's file, valid a few minutes, after the
@@ -10,7 +11,7 @@ import { callerOf, NO_STORE } from '../../../_lib/http';
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
-    const claims = await callerOf(request);
+    const claims = await personCalling(request, 'GET /api/v1/exports/[id]/download');
     const { id } = await params;
     const thumbnail = request.nextUrl.searchParams.get('thumbnail') === '1';
     const url = thumbnail ? await signedThumbnailUrl(claims, id) : await signedDownloadUrl(claims, id);

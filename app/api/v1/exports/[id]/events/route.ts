@@ -1,10 +1,10 @@
 import type { NextRequest } from 'next/server';
 import { getExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
+import { personCalling } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 import type { JwtClaims } from '@/types/auth';
 import type { ExportJob, ExportStatus } from '@/types/exports';
-import { callerOf } from '../../../_lib/http';
 
 export const maxDuration = 300;
 
@@ -22,7 +22,7 @@ const TERMINAL: readonly ExportStatus[] = ['succeeded', 'failed', 'cancelled', '
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ id: string }> }): Promise<Response> {
   try {
-    const claims = await callerOf(request);
+    const claims = await personCalling(request, 'GET /api/v1/exports/[id]/events');
     // Read once before answering, so an unknown id is a 404, not an empty stream.
     const first = await getExport(claims, (await params).id);
     return new Response(eventStream(claims, first, request.signal), {
