@@ -86,10 +86,15 @@ export async function deriveNaturalEarth(dir: string): Promise<LayerFeatures> {
     places.push({ rank, pop: num(p.POP_EST, 0), minzoom: 0, props: { class: 'country', rank, ...iso, ...names(p.NAME) }, geometry: labelPoint(f.geometry) });
   }
   const STATE_COUNTRIES = new Set(['US', 'AU', 'BR', 'MX', 'IN', 'NG', 'DE', 'AT', 'MY', 'VE', 'SS', 'SD', 'MM']);
-  for (const f of await read('ne_10m_admin_1_label_points')) {
+  // Natural Earth has a label point per island of a state; a poster wants one label per state.
+  const statesSeen = new Set<string>();
+  const statePoints = (await read('ne_10m_admin_1_label_points')).sort((a, b) => num(a.properties?.scalerank, 11) - num(b.properties?.scalerank, 11));
+  for (const f of statePoints) {
     const p = f.properties ?? {};
     const sr = num(p.scalerank, 11);
-    if (sr > 6 || !p.name) continue;
+    const key = `${p.admin}/${p.name}`;
+    if (sr > 6 || !p.name || statesSeen.has(key)) continue;
+    statesSeen.add(key);
     places.push({ rank: sr, pop: 0, minzoom: Math.max(3, sr + 1), props: { class: STATE_COUNTRIES.has(String(p.iso_a2)) ? 'state' : 'province', rank: Math.max(1, sr - 1), ...names(p.name) }, geometry: f.geometry });
   }
   for (const f of await read('ne_10m_populated_places_simple')) {
