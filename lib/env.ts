@@ -70,6 +70,9 @@ export const envSchema = z
     /** DEM tiles for contours, `{z}/{x}/{y}` template. Unset → contours off offline. */
     DEM_URL: optionalString,
     DEM_ENCODING: z.preprocess(emptyAsUndefined, z.enum(['terrarium', 'mapbox']).default('terrarium')),
+    /** Online geocoder for place search, a Nominatim `/search` or Photon `/api` URL. Unset → offline gazetteer only. */
+    GEOCODER_URL: optionalUrl,
+    GEOCODER_TIMEOUT_MS: int(2500, 100, 30_000),
 
     CHROMIUM_PATH: optionalString,
 

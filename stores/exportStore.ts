@@ -4,6 +4,7 @@ import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
 import type { ApiError, ApiExport } from '@/types/api';
 import type { ExportFormat, ExportSize, ExportStatus } from '@/types/exports';
+import type { PrintOptions as PrintRequestOptions } from '@/lib/poster/paper';
 
 /**
  * Exports this browser is watching: the latest status of each, polled with
@@ -33,7 +34,8 @@ export interface ExportState {
   starting: boolean;
   session: Session;
   checkSession: () => Promise<void>;
-  startExport: (input: { poster: unknown; format: ExportFormat; size: ExportSize }) => Promise<ApiExport | null>;
+  /** The export request (poster, format, size and any print options), sent as the API takes it. */
+  startExport: (input: { poster: unknown; format: ExportFormat; size: ExportSize } & Partial<PrintRequestOptions>) => Promise<ApiExport | null>;
   cancel: (id: string) => Promise<void>;
   retry: (id: string) => Promise<void>;
   watch: (id: string) => void;
@@ -124,7 +126,7 @@ export const useExportStore = create<ExportState>()(
           if (body) set({ session: body.signedIn ? 'signed-in' : 'signed-out' });
         },
 
-        startExport: async ({ poster, format, size }) => {
+        startExport: async (input) => {
           set((s) => {
             const problems = { ...s.problems };
             delete problems.start;
@@ -133,7 +135,7 @@ export const useExportStore = create<ExportState>()(
           try {
             // One key per click: a POST repeated by the network creates no second export.
             const idempotencyKey = crypto.randomUUID();
-            const job = await call(API, { method: 'POST', body: JSON.stringify({ poster, format, size, idempotencyKey }) });
+            const job = await call(API, { method: 'POST', body: JSON.stringify({ ...input, idempotencyKey }) });
             put(job);
             set({ currentId: job.id, session: 'signed-in' });
             get().watch(job.id);

@@ -5,6 +5,7 @@ import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
 import { clientText } from '@/types/text';
 import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
 import { MAP_SOURCES } from '@/lib/map/tileSource';
+import { overlaysSchema } from './overlays';
 
 /**
  * A poster design: the single source of the `PosterConfig` type. The editor
@@ -75,6 +76,8 @@ export const posterConfigSchema = z
     format: formatSchema,
     /** The map data its preview used (lib/map/tileSource.ts), so the export draws the same; unset → the deployment's default. */
     mapSource: z.enum(MAP_SOURCES).optional(),
+    /** Markers and routes (types/overlays.ts); absent on posters without them. */
+    overlays: overlaysSchema.optional(),
   })
   .superRefine((config, ctx) => {
     if (!findPalette(config.style, config.palette)) {

@@ -5,6 +5,8 @@ import { usePosterStore } from '@/stores/posterStore';
 import { ExportPanel } from './ExportPanel';
 import { FormatControls, LayerControls, PlaceControls, StyleControls, TextControls } from './Controls';
 import { MapSourceSwitch } from './MapSourceSwitch';
+import { MarkerControls } from './Markers';
+import { RouteControls } from './Overlays';
 import { PosterPreview } from './PosterPreview';
 import styles from './editor.module.css';
 
@@ -21,6 +23,8 @@ export function Editor({ sources, exportPanel }: { sources: MapSources; exportPa
         <PlaceControls />
         <StyleControls />
         <TextControls />
+        <MarkerControls />
+        <RouteControls />
         <FormatControls />
         <MapSourceSwitch sources={sources} />
         <LayerControls tileSource={tileSource} />

@@ -5,6 +5,7 @@ import type { CliOptions } from '@/lib/cli/args';
 import { ApiRequestError, AppUnreachable, connect, type ExportClient } from '@/lib/cli/client';
 import { formatBytes, formatSeconds, progressBar, progressLine } from '@/lib/cli/progress';
 import type { ApiExport } from '@/types/api';
+import { isVectorFormat as vectorFormat } from '@/lib/rendering/formats';
 
 /** Exit statuses, as `--help` documents them. */
 export const EXIT = { written: 0, exportFailed: 1, refused: 2, unreachable: 3, interrupted: 130 } as const;
@@ -31,7 +32,7 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
     return reportRequestError(e, say);
   }
   const { width, height, dpi } = job;
-  if (!options.quiet) say(`Export ${job.id} queued: ${job.size} ${job.format.toUpperCase()}, ${width}×${height} px at ${dpi} dpi.`);
+  if (!options.quiet) say(`Export ${job.id} queued: ${job.paper ? job.sizeLabel : job.size} ${job.format.toUpperCase()}, ${width}×${height} ${vectorFormat(job.format) ? 'pt (vector)' : `px at ${dpi} dpi`}.`);
 
   const started = Date.now();
   const progress = progressPrinter(io, options.quiet);
@@ -68,7 +69,7 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
     say(`Could not write ${options.out}: ${(e as Error).message}`);
     return EXIT.exportFailed;
   }
-  say(`Wrote ${options.out} (${formatBytes(job.result.bytes)}, ${job.width}×${job.height} px, ${job.dpi} dpi) in ${formatSeconds((Date.now() - started) / 1000)}.`);
+  say(`Wrote ${options.out} (${formatBytes(job.result.bytes)}, ${job.width}×${job.height} ${vectorFormat(job.format) ? 'pt, vector' : `px, ${job.dpi} dpi`}) in ${formatSeconds((Date.now() - started) / 1000)}.`);
   return EXIT.written;
 }
 

@@ -8,14 +8,15 @@ import { log, type Logger } from '@/lib/log';
 import { recordMetricInBackground } from '@/lib/metrics';
 import { BrowserPool } from '@/lib/rendering/browser';
 import { RenderCancelledError, WORKER_FAILURES } from '@/lib/rendering/errors';
-import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
-import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
-import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { isVectorFormat, OUTPUT_FORMATS } from '@/lib/rendering/formats';
+import { renderPoster, type RenderedPoster, type RenderProgress } from '@/lib/rendering/renderPoster';
+import { rasterRequest } from '@/lib/rendering/rasterRequest';
+import { renderVectorPoster } from '@/lib/rendering/vector/renderVectorPoster';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
 import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
 import { deliverDueWebhooksQuietly } from '@/lib/worker/deliverWebhooks';
-import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
-import { SIZE_PRESETS } from '@/lib/poster/presets';
+import { printLayout } from '@/lib/poster/paper';
+import { resolveTileSource } from '@/lib/map/tileSource';
 import type { ClaimedJob } from '@/types/exports';
 import { InvalidPosterError, parsePosterConfig } from '@/types/poster';
 
@@ -103,31 +104,22 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
   let rendered: RenderedPoster | undefined;
   try {
     const poster = parsePosterConfig(job.request.poster);
-    const size = posterPixelSize(poster.format, job.request.size);
-    const view = mapViewForOutput(poster, size);
+    const layout = printLayout(job.request, poster.format);
+    const { format } = job.request;
     await beat();
-    rendered = await renderPoster(
-      browserPool(),
-      {
-        url: rendererUrl(appUrl(), poster),
-        format: job.request.format,
-        width: size.width,
-        height: size.height,
-        pixelRatio: view.pixelRatio,
-        dpi: SIZE_PRESETS[job.request.size].dpi,
-        title: poster.text.title,
+    const renderOptions = {
+      signal,
+      shouldStop: () => cancelRequested || beatError !== undefined,
+      onProgress: async (p: RenderProgress) => {
+        progress = Math.min(90, Math.round(p.fraction * 90));
+        logStage(p.stage);
+        stage = p.stage;
+        await beat();
       },
-      {
-        signal,
-        shouldStop: () => cancelRequested || beatError !== undefined,
-        onProgress: async (p) => {
-          progress = Math.min(90, Math.round(p.fraction * 90));
-          logStage(p.stage);
-          stage = p.stage;
-          await beat();
-        },
-      },
-    );
+    };
+    rendered = isVectorFormat(format)
+      ? await renderVectorPoster({ poster, format, layout, baseUrl: appUrl(), tileSource: resolveTileSource(env()) }, renderOptions)
+      : await renderPoster(browserPool(), rasterRequest(poster, format, layout, appUrl()), renderOptions);
     if (beatError) throw beatError;
 
     const paths = exportObjectPaths(job.userId, job.id, rendered.ext, rendered.thumbnail.ext);
