@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onlineReachable, probedMapSources } from '@/lib/map/tiles/probe';
 import { defaultMapSource, pickTileSource, resolveMapSources } from '@/lib/map/tileSource';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { decodeRendererConfig, rendererUrl } from '@/lib/rendering/rendererUrl';
 import { parsePosterConfig } from '@/types/poster';
 
 /**
@@ -52,6 +53,9 @@ describe('the map source', () => {
     const closed = resolveMapSources({ ONLINE_TILEJSON_URL: 'http://10.255.255.1/planet' }); // renderer side, not probed
     expect(pickTileSource(closed, parsePosterConfig({ ...DEFAULT_POSTER, mapSource: 'online' }).mapSource).kind).toBe('online');
     expect(() => parsePosterConfig({ ...DEFAULT_POSTER, mapSource: 'satellite' })).toThrow(/mapSource/);
+    // The choice travels to the export's renderer page with the rest of the poster.
+    const url = rendererUrl('http://localhost:3000', parsePosterConfig({ ...DEFAULT_POSTER, mapSource: 'online' }));
+    expect(decodeRendererConfig(new URL(url).hash.slice(1)).mapSource).toBe('online');
   });
 
   it('is forced by TILEJSON_URL, and is a tiles file instead of the basemap when TILES_FILE names one', async () => {
