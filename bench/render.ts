@@ -257,7 +257,8 @@ async function main() {
     // Library code reads the environment on first use, so import it only now.
     const { cancelExport, requestExport, getExport } = await import('@/lib/exports/queue');
     const { applyQueueSettings } = await import('@/lib/exports/settings');
-    const { browserPool, tick } = await import('@/lib/worker/processJob');
+    const { browserPool } = await import('@/lib/worker/browserPool');
+    const { tick } = await import('@/lib/worker/tick');
     const { closeSql, sql } = await import('@/lib/db/client');
     const { exportObjectPaths, getStorage, localStorageRoot } = await import('@/lib/storage');
     cleanups.push(() => closeSql());

@@ -2,21 +2,23 @@ import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
 import { clientText } from '@/types/text';
 import { printOptionsShape, printSizeSchema, refinePrintOptions } from '@/types/print';
+import { EXPORT_STATUSES, OUTPUT_FORMAT_IDS } from '@/types/vocabulary';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
- * The export queue's types. Statuses, formats and sizes are mirrored by the
- * checks in migrations/0002 and 0004 (SQL cannot import them); change both.
+ * The export queue's types. Statuses, formats and sizes come from
+ * types/vocabulary.ts; the SQL checks repeat them, and
+ * tests/foundation/vocabulary.test.ts fails when the two disagree.
  */
 
-export const exportStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
-export const exportStatusSchema = z.enum(exportStatuses);
+export const exportStatusSchema = z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
 /** Raster: png, jpeg, pdf (an image on a page). Vector (lines stay lines): svg, vector-pdf. */
-export const exportFormatSchema = z.enum(['png', 'jpeg', 'pdf', 'svg', 'vector-pdf']);
+export const exportFormatSchema = z.enum(OUTPUT_FORMAT_IDS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
+/** Screen presets, paper sizes and custom paper (types/print.ts). */
 export const exportSizeSchema = printSizeSchema;
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 

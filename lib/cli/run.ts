@@ -6,6 +6,7 @@ import { ApiRequestError, AppUnreachable, connect, type ExportClient } from '@/l
 import { formatBytes, formatSeconds, progressBar, progressLine } from '@/lib/cli/progress';
 import type { ApiExport } from '@/types/api';
 import { isVectorFormat as vectorFormat } from '@/lib/rendering/formats';
+import { isTerminalStatus } from '@/types/vocabulary';
 
 /** Exit statuses, as `--help` documents them. */
 export const EXIT = { written: 0, exportFailed: 1, refused: 2, unreachable: 3, interrupted: 130 } as const;
@@ -18,7 +19,6 @@ export type CliIo = {
   pollMs?: number;
 };
 
-const TERMINAL: ReadonlySet<ApiExport['status']> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /** Queues the export, shows its progress until it ends, writes the file; returns the exit status. */
 export async function runExport(options: CliOptions, io: CliIo): Promise<number> {
@@ -37,7 +37,7 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
   const started = Date.now();
   const progress = progressPrinter(io, options.quiet);
   try {
-    while (!TERMINAL.has(job.status)) {
+    while (!isTerminalStatus(job.status)) {
       progress.show(job, (Date.now() - started) / 1000);
       if (Date.now() - started > options.timeoutSeconds * 1000) {
         progress.end();

@@ -1,4 +1,5 @@
 import { attributionText, NATURAL_EARTH_ATTRIBUTION } from './attribution';
+import type { MapSourceChoice } from '@/types/vocabulary';
 
 /**
  * Where map tiles come from. Three kinds, all in the OpenMapTiles schema:
@@ -20,9 +21,8 @@ export type TileSource =
   | { kind: 'file'; tilejsonPath: string; attribution: string; dem: DemSourceConfig | null }
   | { kind: 'online'; tilejsonUrl: string; glyphsUrl: string | null; attribution: string; dem: DemSourceConfig | null };
 
-/** What a poster stores: the online planet, or what the app serves itself (the offline basemap or TILES_FILE). */
-export const MAP_SOURCES = ['online', 'offline'] as const;
-export type MapSourceChoice = (typeof MAP_SOURCES)[number];
+/** What a poster stores (types/vocabulary.ts): the online planet, or what the app serves itself (the offline basemap or TILES_FILE). */
+export { MAP_SOURCES, type MapSourceChoice } from '@/types/vocabulary';
 
 /**
  * The sources a deployment offers the editor and renderer. `forced` (TILEJSON_URL set) leaves no choice;

@@ -231,7 +231,7 @@ describe('the export API with markers and routes', () => {
         controller.enqueue(chunk);
       },
     });
-    const request = apiRequest('POST', '/api/v1/exports', { token, rawBody: undefined });
+    const request = apiRequest('POST', '/api/v1/exports', { token, rawBody: undefined, headers: { 'content-type': 'application/json' } });
     const streamed = new Request(request.url, { method: 'POST', headers: request.headers, body: stream, duplex: 'half' } as RequestInit);
     const res = await create(streamed as never);
     expect(res.status).toBe(413);
