@@ -28,6 +28,9 @@ export const SIZE_PRESET_IDS = ids(['social', 'small', 'medium', 'large', 'ultra
 export type SizePresetId = (typeof SIZE_PRESET_IDS)[number];
 
 // ── the poster ──────────────────────────────────────────────────────────────
+/** The map data a poster uses: the online planet, or what the app serves itself (lib/map/tileSource.ts). */
+export const MAP_SOURCES = ids(['online', 'offline'] as const);
+export type MapSourceChoice = (typeof MAP_SOURCES)[number];
 /** lib/map/styles.ts holds each style's recipe. */
 export const MAP_STYLE_IDS = ids([
   'minimal', 'dark-mode', 'midnight', 'blueprint', 'vintage', 'topographic',

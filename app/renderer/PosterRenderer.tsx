@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
-import type { TileSource } from '@/lib/map/tileSource';
+import { pickTileSource, type MapSources } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/map/fonts';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { assemblePoster } from '@/lib/poster/frame';
@@ -24,7 +24,7 @@ import { parsePosterConfig, type PosterConfig } from '@/types/poster';
  * The page stays loaded between exports: the worker hands it the next poster
  * with `setPoster`.
  */
-export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
+export function PosterRenderer({ sources }: { sources: MapSources }) {
   const mapRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
 
@@ -69,6 +69,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 
     const styleFor = async (poster: PosterConfig) => {
       // The DEM is the deployment's, the same for every poster: registered once per page.
+      const tileSource = pickTileSource(sources, poster.mapSource);
       if (poster.layers.contours && tileSource.dem) contours ??= registerContours(maplibregl, tileSource.dem);
       const contoursTileUrl = poster.layers.contours && contours ? await contours : null;
       return buildMapStyle(poster, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
@@ -133,7 +134,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
         m.jumpTo({ center: view.center, zoom: view.zoom, bearing: view.bearing });
         await settled(m);
         if (styleError) return { ok: false, failedTiles: failed, totalTiles: requested, error: styleError };
-        drawPaperAndText(overlayRef.current!, poster, tile, tileSource.attribution);
+        drawPaperAndText(overlayRef.current!, poster, tile, pickTileSource(sources, poster.mapSource).attribution);
         await nextFrames(2);
         return { ok: true, failedTiles: failed, totalTiles: requested };
       } catch (e) {
@@ -162,7 +163,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
       delete window[PAGE_API_GLOBAL];
       map?.remove();
     };
-  }, [tileSource]);
+  }, [sources]);
 
   return (
     <div style={{ position: 'fixed', inset: 0, overflow: 'hidden' }}>

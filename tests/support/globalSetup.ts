@@ -49,7 +49,8 @@ export default async function setup(project: TestProject) {
   mkdirSync(appDataDir, { recursive: true });
   const dem = await startSyntheticDemServer();
   // TEST_APP=0 skips the shared app server, for a quick targeted run of tests that make no HTTP call to it.
-  const app = process.env.TEST_APP === '0' ? { url: 'http://127.0.0.1:9', stop: async () => {} } : await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, path.join(root, 'app.log'));
+  // Tests stay offline: no online planet unless a test names a stand-in (tests/map/map-sources.test.ts).
+  const app = process.env.TEST_APP === '0' ? { url: 'http://127.0.0.1:9', stop: async () => {} } : await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', ONLINE_TILEJSON_URL: process.env.ONLINE_TILEJSON_URL ?? 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, path.join(root, 'app.log'));
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);
