@@ -116,7 +116,7 @@ export async function drawMapLayers(
             for (const piece of clipLine(line, 0, tileLayer.extent)) group.pieces.push({ ...piece, points: piece.points.map(toScene) });
           }
         } else if (layer.type === 'circle') {
-          items.push(...circlesOf(paint, globals, subject, feature.loadGeometry(), toScene, tileLayer.extent, frame));
+          items.push(...circlesOf(layer.id, paint, globals, subject, feature.loadGeometry(), toScene, tileLayer.extent, frame));
         } else if (layer.type === 'symbol') {
           const candidate = await labelCandidate(layer, layout, paint, globals, subject, feature, toScene, tileLayer.extent, frame, fontFor, style.layers.indexOf(layer));
           if (candidate) labels.push(candidate);
@@ -147,7 +147,7 @@ export async function drawMapLayers(
  * `circle-radius` with its stroke outside it, both in logical px scaled to
  * the print. A point in a tile's buffer belongs to the neighbouring tile.
  */
-function circlesOf(paint: Record<string, Evaluated>, globals: { zoom: number }, subject: unknown, geometry: { x: number; y: number }[][], toScene: (p: Point) => Point, extent: number, frame: MapFrame): SceneItem[] {
+function circlesOf(name: string, paint: Record<string, Evaluated>, globals: { zoom: number }, subject: unknown, geometry: { x: number; y: number }[][], toScene: (p: Point) => Point, extent: number, frame: MapFrame): SceneItem[] {
   const r = frame.view.pixelRatio;
   const radius = (evaluate<number>(paint['circle-radius'], globals, subject) ?? 5) * r;
   const strokeWidth = (evaluate<number>(paint['circle-stroke-width'], globals, subject) ?? 0) * r;
@@ -158,8 +158,8 @@ function circlesOf(paint: Record<string, Evaluated>, globals: { zoom: number }, 
     if (p.x < 0 || p.x >= extent || p.y < 0 || p.y >= extent) continue;
     const [cx, cy] = toScene([p.x, p.y]);
     const disc = (rad: number) => ({ points: Array.from({ length: 64 }, (_, i) => [cx + rad * Math.cos((i * Math.PI) / 32), cy + rad * Math.sin((i * Math.PI) / 32)] as Point), closed: true });
-    if (strokeWidth > 0 && ring.alpha > 0) items.push({ kind: 'path', name: 'circle stroke', subpaths: [disc(radius + strokeWidth)], fill: ring, clip: frame.area });
-    items.push({ kind: 'path', name: 'circle', subpaths: [disc(radius)], fill, clip: frame.area });
+    if (strokeWidth > 0 && ring.alpha > 0) items.push({ kind: 'path', name, subpaths: [disc(radius + strokeWidth)], fill: ring, clip: frame.area });
+    items.push({ kind: 'path', name, subpaths: [disc(radius)], fill, clip: frame.area });
   }
   return items;
 }
