@@ -12,6 +12,7 @@ import { resumeExportWatching, useExportStore } from '@/stores/exportStore';
 import { usePosterStore } from '@/stores/posterStore';
 import type { ExportFormat } from '@/types/exports';
 import editor from './editor.module.css';
+import { designKey, useExportedDesign } from './ExportPanelDesign';
 import styles from './ExportPanel.module.css';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
@@ -26,6 +27,7 @@ export function ExportPanel() {
   const posterFormat = usePosterStore((s) => s.config.format);
   const size = usePosterStore((s) => s.size);
   const setSize = usePosterStore((s) => s.setSize);
+  const config = usePosterStore((s) => s.config);
   const { session, starting, currentId, startProblem, startExport, checkSession } = useExportStore(
     useShallow((s) => ({
       session: s.session, starting: s.starting, currentId: s.currentId, startProblem: s.problems.start, startExport: s.startExport, checkSession: s.checkSession,
@@ -39,7 +41,14 @@ export function ExportPanel() {
 
   const pixels = posterPixelSize(posterFormat, size);
   const estimate = { seconds: estimateRenderSeconds(size), bytes: estimateBytes(format, pixels) };
-  const exportNow = () => void startExport({ poster: usePosterStore.getState().config, format, size });
+  const { remember, exported } = useExportedDesign(currentId);
+  // The last export belongs to the design on screen only if it was made from exactly this design.
+  const ofThisDesign = exported !== null && exported.design === designKey(config);
+  const exportNow = () => {
+    const poster = usePosterStore.getState().config;
+    remember(poster);
+    void startExport({ poster, format, size });
+  };
 
   return (
     <section className={`${editor.section} ${styles.panel}`} aria-labelledby="export-heading">
@@ -87,7 +96,15 @@ export function ExportPanel() {
           {startProblem.retryAfterSeconds ? ` You can export again in ${formatDuration(startProblem.retryAfterSeconds)}.` : ''}
         </p>
       )}
-      {currentId && <ExportJobStatus id={currentId} />}
+      {currentId && ofThisDesign && <ExportJobStatus id={currentId} />}
+      {currentId && !ofThisDesign && (
+        <p className={editor.note} data-testid="previous-export">
+          {exported
+            ? `Your last export is of an earlier design: “${exported.title}”, ${exported.style} style, ${exported.place}, ${new Date(exported.at).toLocaleString()}. `
+            : 'Your last export is of an earlier design. '}
+          <Link href={`/exports/${currentId}`}>See it</Link>
+        </p>
+      )}
       <nav className={styles.links} aria-label="Account">
         <Link href="/exports">My exports</Link>
         {session === 'signed-in' && <Link href="/settings">Settings</Link>}
