@@ -7,6 +7,6 @@ const config = [
   // Build folders of the app (.next), the test server (.next-test) and the benchmark (.next-bench) are generated.
   // A leading underscore marks a parameter an implementation must accept but does not use (an interface's).
   { rules: { '@typescript-eslint/no-unused-vars': ['warn', { argsIgnorePattern: '^_' }] } },
-  { ignores: ['.next/**', '.next-test/**', '.next-bench/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'public/**'] },
+  { ignores: ['.next/**', '.next-test/**', '.next-test-supabase/**', '.next-bench/**', '.data/**', 'node_modules/**', 'next-env.d.ts', 'public/**'] },
 ];
 export default config;

@@ -255,7 +255,7 @@ async function main() {
     // Library code reads the environment on first use, so import it only now.
     const { cancelExport, requestExport, getExport } = await import('@/lib/exports/queue');
     const { applyQueueSettings } = await import('@/lib/exports/settings');
-    const { browserPool, tick } = await import('@/lib/exports/worker');
+    const { browserPool, tick } = await import('@/lib/worker/processJob');
     const { closeSql, sql } = await import('@/lib/db/client');
     const { exportObjectPaths, getStorage, localStorageRoot } = await import('@/lib/storage');
     cleanups.push(() => closeSql());

@@ -44,10 +44,18 @@ export const envSchema = z
     /** Signs local storage download URLs. */
     FILE_URL_SECRET: secret,
 
+    /** The Supabase project (https://<ref>.supabase.co). Set → Supabase Auth replaces the local sign-in. */
     SUPABASE_URL: optionalUrl,
+    /** The browser's key (sb_publishable_…); SUPABASE_ANON_KEY, the legacy anon JWT, when unset. */
+    SUPABASE_PUBLISHABLE_KEY: optionalString,
     SUPABASE_ANON_KEY: optionalString,
+    /** The server's key for Storage (sb_secret_…); SUPABASE_SERVICE_ROLE_KEY, the legacy service_role JWT, when unset. */
+    SUPABASE_SECRET_KEY: optionalString,
     SUPABASE_SERVICE_ROLE_KEY: optionalString,
+    /** Legacy HS256 JWT secret: tokens signed with it are accepted besides those of the project's JWKS. */
     SUPABASE_JWT_SECRET: optionalString,
+    /** The `iss` of the project's tokens; unset → `${SUPABASE_URL}/auth/v1`, as Supabase Auth issues them. */
+    SUPABASE_JWT_ISSUER: optionalString,
 
     STORAGE_DRIVER: z.preprocess(emptyAsUndefined, z.enum(['local', 'supabase']).default('local')),
     STORAGE_BUCKET: z.preprocess(emptyAsUndefined, z.string().default('exports')),
@@ -99,8 +107,18 @@ export const envSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.STORAGE_DRIVER === 'supabase') {
-      for (const key of ['SUPABASE_URL', 'SUPABASE_SERVICE_ROLE_KEY'] as const) {
-        if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when STORAGE_DRIVER=supabase' });
+      if (!env.SUPABASE_URL) ctx.addIssue({ code: 'custom', path: ['SUPABASE_URL'], message: 'required when STORAGE_DRIVER=supabase' });
+      if (!env.SUPABASE_SECRET_KEY && !env.SUPABASE_SERVICE_ROLE_KEY) {
+        ctx.addIssue({ code: 'custom', path: ['SUPABASE_SECRET_KEY'], message: 'required when STORAGE_DRIVER=supabase (the project\'s secret key, sb_secret_…; or the legacy SUPABASE_SERVICE_ROLE_KEY)' });
+      }
+    }
+    if (env.SUPABASE_URL && !env.SUPABASE_PUBLISHABLE_KEY && !env.SUPABASE_ANON_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['SUPABASE_PUBLISHABLE_KEY'], message: 'required with SUPABASE_URL: the sign-in page talks to Supabase Auth with it (sb_publishable_…; or the legacy SUPABASE_ANON_KEY)' });
+    }
+    // The browser receives this key: a secret one there would give every visitor the service role.
+    for (const key of ['SUPABASE_PUBLISHABLE_KEY', 'SUPABASE_ANON_KEY'] as const) {
+      if (env[key] && isSecretSupabaseKey(env[key])) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'this is a secret key (it bypasses row-level security) and would be sent to every browser: use the publishable key (sb_publishable_…) or the anon key' });
       }
     }
     if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
@@ -135,6 +153,23 @@ let cached: Env | undefined;
 export function env(): Env {
   cached ??= parseEnv(process.env);
   return cached;
+}
+
+/** Whether a Supabase API key is a secret one: `sb_secret_…`, or a legacy JWT whose role is service_role. */
+export function isSecretSupabaseKey(key: string): boolean {
+  if (key.startsWith('sb_secret_')) return true;
+  const [, payload] = key.split('.');
+  if (!payload) return false;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { role?: unknown }).role === 'service_role';
+  } catch {
+    return false;
+  }
+}
+
+/** The Supabase project's keys, the new names winning over the legacy ones. */
+export function supabaseKeys(e: Env = env()): { publishable?: string; secret?: string } {
+  return { publishable: e.SUPABASE_PUBLISHABLE_KEY ?? e.SUPABASE_ANON_KEY, secret: e.SUPABASE_SECRET_KEY ?? e.SUPABASE_SERVICE_ROLE_KEY };
 }
 
 /** The app's own base URL, as the worker and signed URLs need it. */

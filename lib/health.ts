@@ -6,6 +6,7 @@ import path from 'node:path';
 import { sql, type Sql } from '@/lib/db/client';
 import { migrationsVersion } from '@/lib/db/version';
 import { env } from '@/lib/env';
+import { OUTPUT_FORMATS, THUMBNAIL } from '@/lib/rendering/formats';
 import { currentBrowserPool } from '@/lib/rendering/sharedPool';
 import { getStorage, type ObjectStorage } from '@/lib/storage';
 
@@ -29,6 +30,8 @@ export type HealthReport = {
 
 const DATABASE_TIMEOUT_MS = 5_000;
 const STORAGE_TIMEOUT_MS = 3_000;
+// Every type the worker stores: a bucket that refuses one of them fails those exports.
+const STORED_TYPES = [...new Set([...Object.values(OUTPUT_FORMATS).map((f) => f.contentType), THUMBNAIL.contentType])];
 
 /** The app checks its own database and storage; a test may point the check at others. */
 export async function checkHealth(deps: { sql?: Sql; storage?: ObjectStorage } = {}): Promise<HealthReport> {
@@ -68,7 +71,7 @@ async function checkStorage(storage: () => ObjectStorage): Promise<HealthReport[
   try {
     const s = storage();
     driver = s.driver;
-    await withTimeout(s.check(), STORAGE_TIMEOUT_MS);
+    await withTimeout(s.check({ contentTypes: STORED_TYPES }), STORAGE_TIMEOUT_MS);
     return { ok: true, driver };
   } catch (e) {
     const message = (e as { code?: string }).code === 'timeout' ? `storage did not answer within ${STORAGE_TIMEOUT_MS / 1000} s` : (e as Error).message;

@@ -27,7 +27,8 @@ export function sanitize(text: string): string {
     // Credentials inside connection strings: scheme://user:password@host.
     .replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"'<>]+:)[^\s@/"'<>]+@/gi, `$1${REDACTED}@`)
     .replace(/\bBearer\s+[A-Za-z0-9._~+/=-]+/g, `Bearer ${REDACTED}`)
-    .replace(/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, REDACTED);
+    .replace(/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, REDACTED)
+    .replace(/\bsb_secret_[A-Za-z0-9_-]+/g, REDACTED);
   for (const value of secretValues()) if (out.includes(value)) out = out.split(value).join(REDACTED);
   return out;
 }
@@ -35,7 +36,7 @@ export function sanitize(text: string): string {
 function secretValues(): string[] {
   try {
     const e = env();
-    return [e.CRON_SECRET, e.METRICS_SECRET, e.AUTH_SECRET, e.FILE_URL_SECRET, e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_JWT_SECRET].filter(
+    return [e.CRON_SECRET, e.METRICS_SECRET, e.AUTH_SECRET, e.FILE_URL_SECRET, e.SUPABASE_SECRET_KEY, e.SUPABASE_SERVICE_ROLE_KEY, e.SUPABASE_JWT_SECRET].filter(
       (v): v is string => typeof v === 'string' && v.length >= 8,
     );
   } catch {

@@ -7,7 +7,7 @@ import { applyDevSecrets } from '@/lib/devSecrets';
 import { appUrl, parseEnv } from '@/lib/env';
 import { startLocalScheduler } from '@/lib/cron/localScheduler';
 import { applyQueueSettings } from '@/lib/exports/settings';
-import { queueSettingsFromEnv } from '@/lib/exports/workerSettings';
+import { queueSettingsFromEnv } from '@/lib/worker/settings';
 import { applyWebhookSettings, webhookSettingsFromEnv } from '@/lib/webhooks/settings';
 import { applyApiKeySettings, apiKeySettingsFromEnv } from '@/lib/auth/apiKeySettings';
 import { closeSql } from '@/lib/db/client';

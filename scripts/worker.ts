@@ -7,8 +7,8 @@
  * signal exits at once.
  */
 import { bootLocal } from '@/scripts/boot';
-import { defaultWorkerId, browserPool, tick } from '@/lib/exports/worker';
-import { workerSettings } from '@/lib/exports/workerSettings';
+import { defaultWorkerId, browserPool, tick } from '@/lib/worker/processJob';
+import { workerSettings } from '@/lib/worker/settings';
 import { appUrl } from '@/lib/env';
 import { log } from '@/lib/log';
 
@@ -39,7 +39,7 @@ async function main() {
   const services = await bootLocal({ log: (m) => log().info({ event: 'boot' }, m) });
   const base = appUrl();
   const health = await fetch(`${base}/api/health`).then((r) => r.ok, () => false);
-  if (!health) log().warn({ event: 'app_unreachable', appUrl: base }, 'the app does not answer; jobs will fail until it does (start it with npm run dev, or set APP_URL)');
+  if (!health) log().warn({ event: 'app_unreachable', appUrl: base }, 'the app does not answer; jobs will fail until it does (start it with npm run dev or npm start, or set APP_URL to the address it runs at)');
   const { concurrency } = workerSettings();
   log().info({ event: 'worker_started', workerId: defaultWorkerId(), concurrency, renderer: `${base}/renderer` }, 'processing exports');
   await Promise.all(Array.from({ length: concurrency }, (_, i) => loop(i)));

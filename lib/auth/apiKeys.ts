@@ -1,7 +1,7 @@
 import 'server-only';
 import { createHash, randomBytes } from 'node:crypto';
 import { withUser } from '@/lib/db/session';
-import { serviceQuery } from '@/lib/exports/serviceQuery';
+import { serviceQuery } from '@/lib/db/serviceQuery';
 import { ApiKeyNotFound, toApiKeyError, Unauthenticated } from '@/lib/auth/errors';
 import { jwtClaimsSchema, type JwtClaims } from '@/types/auth';
 import type { ApiKey, ApiKeyCreate, ApiKeyCreated } from '@/types/apiKeys';

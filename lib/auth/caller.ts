@@ -2,6 +2,7 @@ import 'server-only';
 import { verifyAccessToken } from '@/lib/auth/tokens';
 import { authenticateApiKey, looksLikeApiKey } from '@/lib/auth/apiKeys';
 import { SessionRequired, Unauthenticated } from '@/lib/auth/errors';
+import { serviceQuery } from '@/lib/db/serviceQuery';
 import type { JwtClaims } from '@/types/auth';
 
 /** Name of the httpOnly cookie the local sign-in sets. */
@@ -27,13 +28,25 @@ export async function callerFrom(headers: Headers, cookies: CookieSource, { apiK
   if (authorization) {
     const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (!match) throw new Unauthenticated('The Authorization header must be `Bearer <token or API key>`.');
-    if (!looksLikeApiKey(match[1])) return verifyAccessToken(match[1]);
+    if (!looksLikeApiKey(match[1])) return signedInUser(match[1]);
     // Refused before it is looked up: it costs the key no request, and says nothing about whether the key works.
     if (apiKeys === 'refuse') throw new SessionRequired();
     return authenticateApiKey(match[1]);
   }
   const token = cookies.get(SESSION_COOKIE)?.value ?? supabaseAccessToken(cookies);
-  return token ? verifyAccessToken(token) : null;
+  return token ? signedInUser(token) : null;
+}
+
+/**
+ * The user a valid access token names, if that user still exists: a token
+ * outlives its user's deletion (or ban) until it expires, and everything
+ * downstream writes rows that reference auth.users (migrations/0012).
+ */
+async function signedInUser(token: string): Promise<JwtClaims> {
+  const claims = await verifyAccessToken(token);
+  const [row] = await serviceQuery`select public.auth_user_exists(${claims.sub}) as ok`;
+  if (!row?.ok) throw new Unauthenticated('This account no longer exists or is suspended; sign in again.');
+  return claims;
 }
 
 /** The export API's caller: a session, an access token or an API key. */

@@ -7,6 +7,14 @@ export class Unauthenticated extends Error {
   }
 }
 
+/** The sign-in service cannot be asked (its signing keys did not load): our fault, not the caller's, so 503 rather than 401. */
+export class AuthUnavailable extends Error {
+  readonly code = 'auth_unavailable';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** A valid API key used where only a signed-in person may act (managing keys), so a leaked key cannot mint more. */
 export class SessionRequired extends Error {
   readonly code = 'session_required';

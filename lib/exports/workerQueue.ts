@@ -2,7 +2,7 @@ import 'server-only';
 import { exportResultSchema, type ClaimedJob, type ExportResult, type WorkerJob } from '@/types/exports';
 import { InvalidRequest, queueCall } from '@/lib/exports/errors';
 import { parseClaimedJob, parseWorkerJob } from '@/lib/exports/rows';
-import { jsonb, serviceQuery } from '@/lib/exports/serviceQuery';
+import { jsonb, serviceQuery } from '@/lib/db/serviceQuery';
 
 /**
  * The worker's and the cleanup cron's side of the queue: typed wrappers over

@@ -37,6 +37,7 @@ const STATUS: Record<string, number> = {
   export_not_found: 404,
   api_key_not_found: 404,
   object_not_found: 404,
+  files_not_served: 404,
   invalid_state: 409,
   api_key_limit: 409,
   export_not_ready: 409,
@@ -48,7 +49,9 @@ const STATUS: Record<string, number> = {
   unsupported_media_type: 415,
   quota_exceeded: 429,
   rate_limited: 429,
+  auth_unavailable: 503,
   storage_forbidden: 503,
+  bucket_missing: 503,
   storage_unavailable: 503,
   database_unavailable: 503,
 };

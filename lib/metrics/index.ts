@@ -2,7 +2,7 @@ import 'server-only';
 import { hasBearer } from '@/lib/cron/auth';
 import { env } from '@/lib/env';
 import { queueCall } from '@/lib/exports/errors';
-import { jsonb, serviceQuery } from '@/lib/exports/serviceQuery';
+import { jsonb, serviceQuery } from '@/lib/db/serviceQuery';
 import { log } from '@/lib/log';
 import { formatPrometheus } from '@/lib/metrics/prometheus';
 import { metricsSnapshotSchema, type MetricsSnapshot } from '@/types/metrics';

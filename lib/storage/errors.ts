@@ -22,6 +22,24 @@ export class ObjectNotFoundError extends StorageError {
   }
 }
 
+/** The configured bucket does not exist: every upload would fail, so no job should wait for it. */
+export class BucketMissingError extends StorageError {
+  readonly code = 'bucket_missing';
+  readonly retryable = false;
+  constructor(readonly bucket: string, options?: { cause?: unknown }) {
+    super(`The Supabase Storage bucket "${bucket}" does not exist: run \`npm run migrate\` with STORAGE_DRIVER=supabase to create it (private), or set STORAGE_BUCKET to an existing private bucket.`, options);
+  }
+}
+
+/** The bucket serves objects without a signed URL: every export readable by anyone who learns its path. */
+export class BucketPublicError extends StorageError {
+  readonly code = 'bucket_public';
+  readonly retryable = false;
+  constructor(readonly bucket: string) {
+    super(`The Supabase Storage bucket "${bucket}" is public: anyone who learns an export's path can download it. Make it private (Dashboard → Storage → the bucket → Edit → Public bucket off).`);
+  }
+}
+
 /** An object path outside the `{user_id}/{job_id}.{ext}` shape, or one that tries to leave the storage root. */
 export class InvalidObjectPathError extends StorageError {
   readonly code = 'invalid_object_path';
@@ -53,6 +71,15 @@ export class StorageRejectedError extends StorageError {
 export class StorageUnavailableError extends StorageError {
   readonly code = 'storage_unavailable';
   readonly retryable = true;
+}
+
+/** /api/files under the Supabase driver: its downloads come from Supabase Storage, never from this route. */
+export class FilesNotServedError extends StorageError {
+  readonly code = 'files_not_served';
+  readonly retryable = false;
+  constructor() {
+    super('This deployment keeps exports in Supabase Storage, which serves the downloads itself: open the download again from your export history.');
+  }
 }
 
 /** A download URL whose signature does not match (tampered, or signed with another secret). */

@@ -27,6 +27,6 @@ export interface ObjectStorage {
   list(prefix?: string): Promise<StoredObject[]>;
   /** The object's size and time, or null when there is none. */
   stat(path: string): Promise<StoredObject | null>;
-  /** Resolves when the store can take writes (health checks); throws a StorageError saying what to fix otherwise. */
-  check(): Promise<void>;
+  /** Resolves when the store can take writes of these types (health checks); throws a StorageError saying what to fix otherwise. */
+  check(options?: { contentTypes?: readonly string[] }): Promise<void>;
 }

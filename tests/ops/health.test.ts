@@ -61,7 +61,7 @@ describe('GET /api/health', () => {
 
   it('Supabase storage is not ok when its server cannot be reached', async () => {
     const port = await freePort();
-    const storage = new SupabaseStorage({ url: `http://127.0.0.1:${port}`, serviceRoleKey: 'not-a-real-key', bucket: 'exports' });
+    const storage = new SupabaseStorage({ url: `http://127.0.0.1:${port}`, secretKey: 'not-a-real-key', bucket: 'exports' });
     const report = await checkHealth({ storage });
     expect(report.storage).toMatchObject({ ok: false, driver: 'supabase', message: expect.stringMatching(/unreachable|did not answer/) });
     expect(JSON.stringify(report)).not.toContain('not-a-real-key');

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { closeSql, sql } from '@/lib/db/client';
 import { env } from '@/lib/env';
 import { requestExport } from '@/lib/exports/queue';
-import { browserPool, tick } from '@/lib/exports/worker';
+import { browserPool, tick } from '@/lib/worker/processJob';
 import { errorResponse } from '@/lib/http/respond';
 import { log, sanitize, setLogDestination } from '@/lib/log';
 import { getStorage } from '@/lib/storage';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSql, sql } from '@/lib/db/client';
-import { literal, serviceQuery } from '@/lib/exports/serviceQuery';
+import { literal, serviceQuery } from '@/lib/db/serviceQuery';
 import { requestExport } from '@/lib/exports/queue';
 import { claimJobs, failJob } from '@/lib/exports/workerQueue';
 import { createUser, posterRequest } from './helpers';

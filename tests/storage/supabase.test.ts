@@ -1,109 +1,64 @@
 import fs from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { classify } from '@/lib/worker/processJob';
+import { checkHealth } from '@/lib/health';
 import {
+  BucketMissingError,
   ObjectNotFoundError,
   StorageForbiddenError,
+  StorageRejectedError,
   StorageUnavailableError,
   SupabaseStorage,
 } from '@/lib/storage';
+import { STORAGE_ERRORS, startStorageStandIn, type StorageStandIn } from './storageStandIn';
 
-/**
- * A stand-in for the Supabase Storage server (a third party), speaking the
- * HTTP shape of its object API: errors come back as HTTP 400 with the real
- * status in the body's `statusCode`, as the hosted service does.
- */
-const KEY = 'service-role-key';
-const objects = new Map<string, { body: Buffer; contentType: string; updated: string }>();
-const uploads: { path: string; upsert: string | undefined; bytes: number }[] = [];
-let server: http.Server;
-let base: string;
-
-function fail(res: http.ServerResponse, statusCode: string, error: string, message: string) {
-  res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ statusCode, error, message }));
-}
-
-async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
-  const url = new URL(req.url ?? '/', 'http://x');
-  const route = decodeURIComponent(url.pathname.replace(/^\/storage\/v1\/object\//, ''));
-  if (req.headers.authorization !== `Bearer ${KEY}`) return fail(res, '403', 'Unauthorized', 'new row violates row-level security policy');
-  const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
-
-  if (req.method === 'POST' && route.startsWith('list/')) {
-    const { prefix, limit, offset } = JSON.parse(body.toString()) as { prefix: string; limit: number; offset: number };
-    const level = new Map<string, unknown>();
-    for (const [key, object] of objects) {
-      const rest = key.slice('exports/'.length);
-      if (prefix && !rest.startsWith(`${prefix}/`)) continue;
-      const name = (prefix ? rest.slice(prefix.length + 1) : rest).split('/')[0];
-      const isFolder = (prefix ? rest.slice(prefix.length + 1) : rest).includes('/');
-      level.set(name, isFolder ? { name, id: null, metadata: null } : { name, id: `id-${name}`, updated_at: object.updated, created_at: object.updated, metadata: { size: object.body.length } });
-    }
-    return json([...level.values()].slice(offset, offset + limit));
-  }
-  if (req.method === 'POST' && route.startsWith('sign/')) {
-    const key = route.slice('sign/'.length);
-    if (!objects.has(key)) return fail(res, '404', 'not_found', 'Object not found');
-    return json({ signedURL: `/object/sign/${key}?token=signed-token` });
-  }
-  if (req.method === 'GET' && route.startsWith('info/')) {
-    const object = objects.get(route.slice('info/'.length));
-    if (!object) return fail(res, '404', 'not_found', 'Object not found');
-    return json({ id: 'x', name: route, size: object.body.length, last_modified: object.updated, created_at: object.updated });
-  }
-  if (req.method === 'DELETE' && route === 'exports') {
-    const { prefixes } = JSON.parse(body.toString()) as { prefixes: string[] };
-    const removed = prefixes.filter((p) => objects.delete(`exports/${p}`));
-    return json(removed.map((name) => ({ name })));
-  }
-  if (req.method === 'POST') {
-    const upsert = req.headers['x-upsert'] as string | undefined;
-    if (objects.has(route) && upsert !== 'true') return fail(res, '409', 'Duplicate', 'The resource already exists');
-    objects.set(route, { body, contentType: String(req.headers['content-type']), updated: new Date().toISOString() });
-    uploads.push({ path: route, upsert, bytes: body.length });
-    return json({ Key: route, Id: 'uuid' });
-  }
-  res.writeHead(404).end();
-}
+/** Against a stand-in of the Supabase Storage server (./storageStandIn.ts), with the error bodies the real one sends. */
+const SECRET = 'sb_secret_test-secret-key';
+const LEGACY = 'eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.legacy';
+let server: StorageStandIn;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => void handle(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await startStorageStandIn({ keys: [SECRET, LEGACY] });
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => server.close());
+beforeEach(() => server.buckets.set('exports', { id: 'exports', public: false, allowed_mime_types: null, file_size_limit: null }));
 
-describe('supabase storage driver (against a stand-in Storage server)', () => {
-  const storage = () => new SupabaseStorage({ url: base, serviceRoleKey: KEY, bucket: 'exports' });
+const storage = (bucket = 'exports', secretKey = SECRET) => new SupabaseStorage({ url: server.url, secretKey, bucket });
+const png = Buffer.from('png');
 
+describe('supabase storage driver', () => {
   it('uploads a file from disk with upsert, so a retry overwrites', async () => {
     const file = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'carto-supa-')), 'poster.png');
     await fs.writeFile(file, Buffer.alloc(2 * 1024 * 1024, 1));
     const stored = await storage().put('user-1/job-1.png', file, { contentType: 'image/png' });
     await storage().put('user-1/job-1.png', Buffer.from('retry'), { contentType: 'image/png' });
     expect(stored.size).toBe(2 * 1024 * 1024);
-    expect(uploads).toEqual([
+    expect(server.uploads.slice(-2)).toEqual([
       { path: 'exports/user-1/job-1.png', upsert: 'true', bytes: 2 * 1024 * 1024 },
       { path: 'exports/user-1/job-1.png', upsert: 'true', bytes: 5 },
     ]);
-    expect(objects.get('exports/user-1/job-1.png')?.contentType).toBe('image/png');
+    expect(server.objects.get('exports/user-1/job-1.png')?.contentType).toBe('image/png');
   });
 
-  it('signs download URLs and maps a missing object (HTTP 400, statusCode "404") to ObjectNotFoundError', async () => {
+  it('works with the legacy service_role key as with a secret key', async () => {
+    await storage('exports', LEGACY).put('user-1/legacy.png', png, { contentType: 'image/png' });
+    expect(server.objects.has('exports/user-1/legacy.png')).toBe(true);
+  });
+
+  it('signs download URLs; a missing object is ObjectNotFoundError', async () => {
+    await storage().put('user-1/job-1.png', Buffer.from('retry'), { contentType: 'image/png' });
     const url = await storage().signedUrl('user-1/job-1.png', { expiresInSeconds: 300, downloadName: 'poster.png' });
-    expect(url).toBe(`${base}/storage/v1/object/sign/exports/user-1/job-1.png?token=signed-token&download=poster.png`);
+    expect(url).toBe(`${server.url}/storage/v1/object/sign/exports/user-1/job-1.png?token=signed-token&download=poster.png`);
     await expect(storage().signedUrl('user-1/missing.png', { expiresInSeconds: 300 })).rejects.toBeInstanceOf(ObjectNotFoundError);
     expect(await storage().stat('user-1/missing.png')).toBeNull();
     expect((await storage().stat('user-1/job-1.png'))?.size).toBe(5);
   });
 
   it('lists every object through the folder levels and removes them, missing ones included', async () => {
+    server.objects.clear();
+    await storage().put('user-1/job-1.png', Buffer.from('12345'), { contentType: 'image/png' });
     await storage().put('user-2/job-2.pdf', Buffer.from('pdf'), { contentType: 'application/pdf' });
     expect((await storage().list()).map((o) => [o.path, o.size])).toEqual([
       ['user-1/job-1.png', 5],
@@ -112,15 +67,84 @@ describe('supabase storage driver (against a stand-in Storage server)', () => {
     await storage().remove(['user-1/job-1.png', 'user-1/never.png']);
     expect((await storage().list()).map((o) => o.path)).toEqual(['user-2/job-2.pdf']);
   });
+});
 
-  it('a refused key is a permanent StorageForbiddenError, an unreachable server a retryable StorageUnavailableError', async () => {
-    const wrongKey = new SupabaseStorage({ url: base, serviceRoleKey: 'anon-key', bucket: 'exports' });
-    await expect(wrongKey.put('user-1/x.png', Buffer.from('x'), { contentType: 'image/png' })).rejects.toSatisfy(
-      (e) => e instanceof StorageForbiddenError && !e.retryable,
-    );
-    const down = new SupabaseStorage({ url: 'http://127.0.0.1:9', serviceRoleKey: KEY, bucket: 'exports' });
-    await expect(down.put('user-1/x.png', Buffer.from('x'), { contentType: 'image/png' })).rejects.toSatisfy(
-      (e) => e instanceof StorageUnavailableError && e.retryable,
-    );
+describe('what a Storage failure means for the export that hit it', () => {
+  const retryableOf = (e: unknown) => classify(e, false);
+
+  it('an upload to a bucket that does not exist is bucket_missing, never a missing object, and is not retried', async () => {
+    const err = await storage('no-such-bucket').put('user-1/job-1.thumb.webp', png, { contentType: 'image/webp' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BucketMissingError);
+    expect(err).not.toBeInstanceOf(ObjectNotFoundError);
+    expect(retryableOf(err)).toMatchObject({ code: 'bucket_missing', retryable: false, message: expect.stringMatching(/bucket "no-such-bucket" does not exist.*npm run migrate/) });
+  });
+
+  it('a type the bucket does not allow (415) fails at once, naming the type and the fix', async () => {
+    server.buckets.get('exports')!.allowed_mime_types = ['image/png'];
+    const err = await storage().put('user-1/job-1.thumb.webp', png, { contentType: 'image/webp' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageRejectedError);
+    expect(retryableOf(err)).toMatchObject({ code: 'storage_rejected', retryable: false, message: expect.stringMatching(/does not accept image\/webp.*allowed MIME types/) });
+  });
+
+  it('a file over the bucket\'s size limit (413) fails at once, saying so', async () => {
+    server.buckets.get('exports')!.file_size_limit = 2;
+    const err = await storage().put('user-1/job-1.png', png, { contentType: 'image/png' }).catch((e: unknown) => e);
+    expect(retryableOf(err)).toMatchObject({ code: 'storage_rejected', retryable: false, message: expect.stringMatching(/larger than .*size limit/) });
+  });
+
+  it('a key the policies refuse (403) is storage_forbidden and names the key to set', async () => {
+    const err = await storage('exports', 'sb_publishable_browser-key').put('user-1/x.png', png, { contentType: 'image/png' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageForbiddenError);
+    expect(retryableOf(err)).toMatchObject({ code: 'storage_forbidden', retryable: false, message: expect.stringMatching(/SUPABASE_SECRET_KEY/) });
+  });
+
+  it.each([
+    ['a 500', 500, STORAGE_ERRORS.internal],
+    ['a database timeout (544)', 544, STORAGE_ERRORS.databaseTimeout],
+    ['a 503 from the gateway', 503, { message: 'upstream connect error' }],
+    ['rate limiting (429)', 429, { message: 'Too many requests' }],
+  ])('%s is retried', async (_, status, body) => {
+    server.failNext(1, status, body);
+    const err = await storage().put('user-1/x.png', png, { contentType: 'image/png' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageUnavailableError);
+    expect(retryableOf(err)).toMatchObject({ code: 'storage_unavailable', retryable: true });
+  });
+
+  it('an unreachable server is retried', async () => {
+    const down = new SupabaseStorage({ url: 'http://127.0.0.1:9', secretKey: SECRET, bucket: 'exports' });
+    const err = await down.put('user-1/x.png', png, { contentType: 'image/png' }).catch((e: unknown) => e);
+    expect(retryableOf(err)).toMatchObject({ code: 'storage_unavailable', retryable: true });
+  });
+});
+
+describe('/api/health on Supabase Storage', () => {
+  const health = async (s: SupabaseStorage) => (await checkHealth({ storage: s })).storage;
+
+  it('is ok on a private bucket that takes every type an export stores', async () => {
+    expect(await health(storage())).toEqual({ ok: true, driver: 'supabase' });
+  });
+
+  it('is not ok when the bucket does not exist (which lists as empty), naming it', async () => {
+    expect(await health(storage('no-such-bucket'))).toMatchObject({ ok: false, message: expect.stringMatching(/"no-such-bucket" does not exist/) });
+  });
+
+  it('is not ok when the bucket is public, naming it', async () => {
+    server.buckets.get('exports')!.public = true;
+    expect(await health(storage())).toMatchObject({ ok: false, message: expect.stringMatching(/"exports" is public.*private/) });
+  });
+
+  it('is not ok when the bucket refuses a type exports are stored as', async () => {
+    server.buckets.get('exports')!.allowed_mime_types = ['image/png', 'image/jpeg', 'application/pdf'];
+    expect(await health(storage())).toMatchObject({ ok: false, message: expect.stringMatching(/image\/webp/) });
+    server.buckets.get('exports')!.allowed_mime_types = ['image/*', 'application/pdf'];
+    expect(await health(storage())).toEqual({ ok: true, driver: 'supabase' });
+  });
+});
+
+describe('npm run migrate and the bucket', () => {
+  it('creates the bucket private when it is missing, and leaves an existing one alone', async () => {
+    expect(await storage('fresh').ensureBucket()).toBe('created');
+    expect(server.buckets.get('fresh')).toMatchObject({ public: false });
+    expect(await storage('fresh').ensureBucket()).toBe('exists');
   });
 });

@@ -9,12 +9,17 @@ import { DEV_WARM_UP_ROUTES, warmUp } from '@/lib/devWarmUp';
  * page, the browser end-to-end tests): one `next dev` for the whole run, in
  * its own build folder (.next-test) so it runs beside a developer's server.
  */
-export async function startTestApp(env: NodeJS.ProcessEnv, logFile: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  await waitForOtherRun(DIST_DIR);
+export async function startTestApp(
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  // A test that needs the app configured otherwise (Supabase Auth) starts a second one in a build folder of its own.
+  { distDir = DIST_DIR, warmUpRoutes = WARM_UP }: { distDir?: string; warmUpRoutes?: string[] } = {},
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  await waitForOtherRun(distDir);
   const port = await freePort();
   const url = `http://localhost:${port}`;
   const child = spawn(process.execPath, [path.resolve('node_modules/next/dist/bin/next'), 'dev', '-p', String(port)], {
-    env: { ...env, PORT: String(port), APP_URL: url, NEXT_DIST_DIR: DIST_DIR, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' },
+    env: { ...env, PORT: String(port), APP_URL: url, NEXT_DIST_DIR: distDir, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'development' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -35,7 +40,7 @@ export async function startTestApp(env: NodeJS.ProcessEnv, logFile: string): Pro
     }
     await new Promise((r) => setTimeout(r, 300));
   }
-  await warmUp(url, WARM_UP);
+  await warmUp(url, warmUpRoutes);
   return { url, stop: async () => stop(child) };
 }
 

@@ -5,7 +5,7 @@ import { closeSql, sql } from '@/lib/db/client';
 import { withUser } from '@/lib/db/session';
 import { env, parseEnv } from '@/lib/env';
 import { cancelExport } from '@/lib/exports/queue';
-import { deliverDueWebhooks } from '@/lib/webhooks/deliver';
+import { deliverDueWebhooks } from '@/lib/worker/deliverWebhooks';
 import { isSpecialAddress, webhookPolicy, webhookUrlProblem } from '@/lib/webhooks/policy';
 import { POST as create } from '@/app/api/v1/exports/route';
 import { POST as createBatch } from '@/app/api/v1/exports/batch/route';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { closeSql } from '@/lib/db/client';
 import { getExport, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
-import { browserPool, tick } from '@/lib/exports/worker';
+import { browserPool, tick } from '@/lib/worker/processJob';
 import { getWebhookSecret } from '@/lib/webhooks/secret';
 import { verifyWebhookSignature } from '@/lib/webhooks/sign';
 import { createUser, posterRequest } from '../queue/helpers';

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { GET as cleanupRoute } from '@/app/api/cron/cleanup-exports/route';
 import { GET as processRoute } from '@/app/api/cron/process-exports/route';
 import { closeSql, sql } from '@/lib/db/client';
-import { cleanupExports } from '@/lib/exports/cleanup';
+import { cleanupExports } from '@/lib/worker/cleanup';
 import { getExport, requestExport } from '@/lib/exports/queue';
 import { claimJobs, completeJob, failJob, recordStoredFiles } from '@/lib/exports/workerQueue';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';

@@ -7,7 +7,7 @@ import { inject } from 'vitest';
 import { closeSql, sql } from '@/lib/db/client';
 import { setLogDestination } from '@/lib/log';
 import { cancelExport, getExport, requestExport } from '@/lib/exports/queue';
-import { browserPool, tick } from '@/lib/exports/worker';
+import { browserPool, tick } from '@/lib/worker/processJob';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { getStorage } from '@/lib/storage';
 import type { JwtClaims } from '@/types/auth';

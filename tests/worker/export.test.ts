@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { closeSql } from '@/lib/db/client';
 import { requestExport, getExport } from '@/lib/exports/queue';
-import { browserPool, tick } from '@/lib/exports/worker';
+import { browserPool, tick } from '@/lib/worker/processJob';
 import { resolvePalette } from '@/lib/map/palettes';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { posterPixelSize } from '@/lib/poster/geometry';

@@ -3,7 +3,7 @@ import { closeSql, sql } from '@/lib/db/client';
 import { freePort } from '@/lib/db/embedded';
 import { getExport, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
-import { browserPool, classify, tick } from '@/lib/exports/worker';
+import { browserPool, classify, tick } from '@/lib/worker/processJob';
 import { BrowserCrashedError, PageRenderError, RenderTimeoutError, TileOutageError, WORKER_FAILURES } from '@/lib/rendering/errors';
 import { StorageRejectedError, StorageUnavailableError } from '@/lib/storage/errors';
 import { InvalidPosterError } from '@/types/poster';

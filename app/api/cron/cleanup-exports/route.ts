@@ -1,4 +1,4 @@
-import { cleanupExports } from '@/lib/exports/cleanup';
+import { cleanupExports } from '@/lib/worker/cleanup';
 import { assertOperator } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 

@@ -1,4 +1,4 @@
-import { tick } from '@/lib/exports/worker';
+import { tick } from '@/lib/worker/processJob';
 import { assertOperator } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 

@@ -4,7 +4,8 @@ import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
-import { idempotencyKeyOf, kickWorker, NO_STORE } from '../_lib/http';
+import { idempotencyKeyOf, NO_STORE } from '../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 // The worker kick (after()) runs within this function's time.
 export const maxDuration = 300;

@@ -4,7 +4,8 @@ import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
 import { errorResponse, parseJsonBody } from '@/lib/http/respond';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
-import { idempotencyKeyOf, kickWorker, NO_STORE } from '../../_lib/http';
+import { idempotencyKeyOf, NO_STORE } from '../../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
 

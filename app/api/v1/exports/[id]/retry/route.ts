@@ -4,7 +4,8 @@ import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 import type { ApiExport } from '@/types/api';
-import { kickWorker, NO_STORE } from '../../../_lib/http';
+import { NO_STORE } from '../../../_lib/http';
+import { kickWorker } from '@/lib/worker/kick';
 
 export const maxDuration = 300;
 

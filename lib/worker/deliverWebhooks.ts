@@ -6,7 +6,7 @@ import { log } from '@/lib/log';
 import { queueCall } from '@/lib/exports/errors';
 import { presentExport } from '@/lib/exports/present';
 import { parseExportJob } from '@/lib/exports/rows';
-import { serviceQuery } from '@/lib/exports/serviceQuery';
+import { serviceQuery } from '@/lib/db/serviceQuery';
 import type { ApiExport, ApiWebhookEvent } from '@/types/api';
 import type { ExportJob } from '@/types/exports';
 import { webhookEventTypeSchema, webhookStateSchema, type WebhookEventType, type WebhookState } from '@/types/webhooks';

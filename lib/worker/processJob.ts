@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { appUrl, env } from '@/lib/env';
 import { ExportError, LeaseLost } from '@/lib/exports/errors';
 import { claimJobs, completeJob, failJob, heartbeat, reapExpired, recordStoredFiles, releaseJob } from '@/lib/exports/workerQueue';
-import { workerSettings } from '@/lib/exports/workerSettings';
+import { workerSettings } from '@/lib/worker/settings';
 import { log, type Logger } from '@/lib/log';
 import { recordMetricInBackground } from '@/lib/metrics';
 import { BrowserPool } from '@/lib/rendering/browser';
@@ -12,9 +12,8 @@ import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
 import { sharedBrowserPool } from '@/lib/rendering/sharedPool';
-import { exportObjectPaths, getStorage } from '@/lib/storage';
-import { StorageError } from '@/lib/storage/errors';
-import { deliverDueWebhooksQuietly } from '@/lib/webhooks/deliver';
+import { exportObjectPaths, getStorage, StorageError } from '@/lib/storage';
+import { deliverDueWebhooksQuietly } from '@/lib/worker/deliverWebhooks';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS } from '@/lib/poster/presets';
 import type { ClaimedJob } from '@/types/exports';
@@ -236,7 +235,8 @@ export function classify(e: unknown, cancelRequested: boolean): { code: string; 
   const ownMessage = (e instanceof StorageError || e instanceof ExportError) && typeof own.message === 'string' ? own.message : undefined;
   return {
     code: known || ownMessage ? code : 'internal',
-    message: known?.message ?? ownMessage ?? WORKER_FAILURES.internal.message,
+    // Storage's own message names the cause (the bucket, the refused type), which the generic one cannot.
+    message: ownMessage ?? known?.message ?? WORKER_FAILURES.internal.message,
     retryable: e instanceof ExportError || e instanceof InvalidPosterError ? false : typeof own.retryable === 'boolean' ? own.retryable : (known?.retryable ?? true),
   };
 }
