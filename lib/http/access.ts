@@ -44,6 +44,8 @@ export const ACCESS = {
   'DELETE /api/v1/keys/[id]': ['session'],
   'GET /api/v1/webhook-secret': ['session'],
   'POST /api/v1/webhook-secret/rotate': ['session'],
+  // Supabase Auth's email link: its token_hash or code is the credential.
+  'GET /auth/confirm': ['none'],
   'GET /fonts/[file]': ['none'],
   'GET /maplibre/[file]': ['none'],
 } as const satisfies Record<string, readonly CallerKind[]>;

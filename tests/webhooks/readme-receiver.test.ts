@@ -7,7 +7,7 @@ import { closeSql } from '@/lib/db/client';
 import { freePort, portAnswers } from '@/lib/db/embedded';
 import { requestExport } from '@/lib/exports/queue';
 import { claimJobs, completeJob } from '@/lib/exports/workerQueue';
-import { deliverDueWebhooks } from '@/lib/webhooks/deliver';
+import { deliverDueWebhooks } from '@/lib/worker/deliverWebhooks';
 import { getWebhookSecret } from '@/lib/webhooks/secret';
 import { signWebhook } from '@/lib/webhooks/sign';
 import { createUser, posterRequest } from '../queue/helpers';
