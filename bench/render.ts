@@ -43,6 +43,7 @@ import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { SIZE_PRESETS, SIZE_PRESET_IDS, type SizePresetId } from '@/lib/poster/presets';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { rendererUrl } from '@/lib/rendering/rendererUrl';
+import { benchVectorRows } from './render-vector';
 
 type Format = 'png' | 'pdf';
 
@@ -66,6 +67,7 @@ function listOption<T extends string>(name: string, allowed: readonly T[], fallb
 const SIZES = listOption<SizePresetId>('sizes', SIZE_PRESET_IDS, SIZE_PRESET_IDS);
 const FORMATS = listOption<Format>('formats', ['png', 'pdf'], ['png', 'pdf']);
 const BASELINE = !argv.includes('--no-baseline');
+const VECTOR = !argv.includes('--no-vector');
 const WRITE_RESULTS = !argv.includes('--no-results');
 const REPEAT = Number(option('repeat') ?? 1);
 if (!Number.isInteger(REPEAT) || REPEAT < 1) throw new Error('--repeat must be a whole number ≥ 1');
@@ -255,7 +257,8 @@ async function main() {
     // Library code reads the environment on first use, so import it only now.
     const { cancelExport, requestExport, getExport } = await import('@/lib/exports/queue');
     const { applyQueueSettings } = await import('@/lib/exports/settings');
-    const { browserPool, tick } = await import('@/lib/worker/processJob');
+    const { browserPool } = await import('@/lib/worker/browserPool');
+    const { tick } = await import('@/lib/worker/tick');
     const { closeSql, sql } = await import('@/lib/db/client');
     const { exportObjectPaths, getStorage, localStorageRoot } = await import('@/lib/storage');
     cleanups.push(() => closeSql());
@@ -405,6 +408,8 @@ async function main() {
         rows.push(row);
       }
     }
+    // Vector rows: bench/render-vector.ts (the same queue and worker, formats svg and vector-pdf).
+    const vectorTable = VECTOR ? await benchVectorRows(SIZES, rows, (size, format) => ours(size, format as unknown as Format), REPEAT, log) : '';
     const loadAfter = loadavg();
 
     const table = renderTable(rows);
@@ -414,7 +419,7 @@ async function main() {
       `${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, \`${COMMAND}\``,
       `${os.cpus().length} cores, load average ${loadBefore} at start, ${loadAfter} at end; ${chromiumVersion} (SwiftShader); repeat ${REPEAT} (time: median, memory: max).`,
     ];
-    const printed = [...header, '', table, '', ...verdicts].join('\n');
+    const printed = [...header, '', table, '', ...verdicts, ...(vectorTable ? ['', vectorTable] : [])].join('\n');
     console.log(`\n${printed}\n`);
     if (WRITE_RESULTS) {
       writeResults(printed);

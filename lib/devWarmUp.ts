@@ -17,6 +17,8 @@ export const DEV_WARM_UP_ROUTES = [
   '/api/v1/exports/00000000-0000-0000-0000-000000000000/download',
   '/api/files/warm-up',
   '/api/cron/process-exports',
+  // Compiles place search and loads (or, once per checkout, builds) its index before the first keystroke.
+  '/api/places?q=a&limit=1',
 ];
 
 export async function warmUp(base: string, routes: readonly string[], stop?: () => boolean): Promise<void> {

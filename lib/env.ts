@@ -63,9 +63,14 @@ export const envSchema = z
     /** OpenMapTiles TileJSON URL (e.g. https://tiles.openfreemap.org/planet). Unset → offline basemap. */
     TILEJSON_URL: optionalUrl,
     GLYPHS_URL: optionalString,
+    /** An OpenMapTiles-schema .mbtiles or .pmtiles file served at /api/tiles instead of the offline basemap. */
+    TILES_FILE: z.preprocess(emptyAsUndefined, z.string().regex(/\.(mbtiles|pmtiles)$/i, 'expected a path ending in .mbtiles or .pmtiles').optional()),
     /** DEM tiles for contours, `{z}/{x}/{y}` template. Unset → contours off offline. */
     DEM_URL: optionalString,
     DEM_ENCODING: z.preprocess(emptyAsUndefined, z.enum(['terrarium', 'mapbox']).default('terrarium')),
+    /** Online geocoder for place search, a Nominatim `/search` or Photon `/api` URL. Unset → offline gazetteer only. */
+    GEOCODER_URL: optionalUrl,
+    GEOCODER_TIMEOUT_MS: int(2500, 100, 30_000),
 
     CHROMIUM_PATH: optionalString,
 

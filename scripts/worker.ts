@@ -7,7 +7,8 @@
  * signal exits at once.
  */
 import { bootLocal } from '@/scripts/boot';
-import { defaultWorkerId, browserPool, tick } from '@/lib/worker/processJob';
+import { browserPool } from '@/lib/worker/browserPool';
+import { defaultWorkerId, tick } from '@/lib/worker/tick';
 import { workerSettings } from '@/lib/worker/settings';
 import { appUrl } from '@/lib/env';
 import { log } from '@/lib/log';

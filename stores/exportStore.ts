@@ -2,8 +2,11 @@
 
 import { create } from 'zustand';
 import { createJSONStorage, persist } from 'zustand/middleware';
-import type { ApiError, ApiExport } from '@/types/api';
-import type { ExportFormat, ExportSize, ExportStatus } from '@/types/exports';
+import { readApiProblem } from '@/lib/http/apiProblem';
+import type { ApiExport } from '@/types/api';
+import type { ExportFormat, ExportSize } from '@/types/exports';
+import { isTerminalStatus } from '@/types/vocabulary';
+import type { PrintOptions as PrintRequestOptions } from '@/lib/poster/paper';
 
 /**
  * Exports this browser is watching: the latest status of each, polled with
@@ -11,8 +14,6 @@ import type { ExportFormat, ExportSize, ExportStatus } from '@/types/exports';
  * localStorage, so a reload picks the watching up again.
  */
 
-export const TERMINAL_STATUSES: readonly ExportStatus[] = ['succeeded', 'failed', 'cancelled', 'expired'];
-export const isTerminal = (status: ExportStatus) => TERMINAL_STATUSES.includes(status);
 
 const FIRST_POLL_MS = 1_000;
 const MAX_POLL_MS = 5_000;
@@ -33,7 +34,8 @@ export interface ExportState {
   starting: boolean;
   session: Session;
   checkSession: () => Promise<void>;
-  startExport: (input: { poster: unknown; format: ExportFormat; size: ExportSize }) => Promise<ApiExport | null>;
+  /** The export request (poster, format, size and any print options), sent as the API takes it. */
+  startExport: (input: { poster: unknown; format: ExportFormat; size: ExportSize } & Partial<PrintRequestOptions>) => Promise<ApiExport | null>;
   cancel: (id: string) => Promise<void>;
   retry: (id: string) => Promise<void>;
   watch: (id: string) => void;
@@ -55,13 +57,8 @@ async function call(path: string, init?: RequestInit): Promise<ApiExport> {
     throw new ApiRequestError(0, { code: 'network', message: 'Could not reach the server. Check your connection; we will keep trying.' });
   }
   if (res.ok) return (await res.json()) as ApiExport;
-  const body = (await res.json().catch(() => null)) as ApiError | null;
-  const retryAfter = Number(res.headers.get('retry-after'));
-  throw new ApiRequestError(res.status, {
-    code: body?.error.code ?? `http_${res.status}`,
-    message: body?.error.message ?? `The server answered ${res.status}. Try again in a moment.`,
-    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
-  });
+  const { code, message, retryAfterSeconds } = await readApiProblem(res);
+  throw new ApiRequestError(res.status, { code, message, ...(retryAfterSeconds ? { retryAfterSeconds } : {}) });
 }
 
 const problemOf = (e: unknown): ExportProblem =>
@@ -95,7 +92,7 @@ export const useExportStore = create<ExportState>()(
         try {
           const job = await call(`${API}/${id}`);
           put(job);
-          if (isTerminal(job.status)) return unwatch(id);
+          if (isTerminalStatus(job.status)) return unwatch(id);
           const changed = !before || before.progress !== job.progress || before.status !== job.status || before.stage !== job.stage;
           schedule(id, changed ? FIRST_POLL_MS : Math.min(MAX_POLL_MS, delay * 1.5));
         } catch (e) {
@@ -124,7 +121,7 @@ export const useExportStore = create<ExportState>()(
           if (body) set({ session: body.signedIn ? 'signed-in' : 'signed-out' });
         },
 
-        startExport: async ({ poster, format, size }) => {
+        startExport: async (input) => {
           set((s) => {
             const problems = { ...s.problems };
             delete problems.start;
@@ -133,7 +130,7 @@ export const useExportStore = create<ExportState>()(
           try {
             // One key per click: a POST repeated by the network creates no second export.
             const idempotencyKey = crypto.randomUUID();
-            const job = await call(API, { method: 'POST', body: JSON.stringify({ poster, format, size, idempotencyKey }) });
+            const job = await call(API, { method: 'POST', body: JSON.stringify({ ...input, idempotencyKey }) });
             put(job);
             set({ currentId: job.id, session: 'signed-in' });
             get().watch(job.id);
@@ -153,7 +150,7 @@ export const useExportStore = create<ExportState>()(
           try {
             const job = await call(`${API}/${id}`, { method: 'DELETE' });
             put(job);
-            if (isTerminal(job.status)) unwatch(id);
+            if (isTerminalStatus(job.status)) unwatch(id);
             else get().watch(id);
           } catch (e) {
             if (before) set((s) => ({ jobs: { ...s.jobs, [id]: before } }));

@@ -6,6 +6,7 @@ import type { LayerToggle, MapStyleId } from '@/lib/map/styles';
 import { DEFAULT_POSTER, formatCoordinates } from '@/lib/poster/defaults';
 import type { SizePresetId } from '@/lib/poster/presets';
 import type { PosterConfig, PosterFormat, PosterPlace, PosterTypography } from '@/types/poster';
+import type { Overlays } from '@/types/overlays';
 
 /**
  * The poster being edited. Controls only offer values the model accepts, so
@@ -18,6 +19,8 @@ export interface PosterState {
   /** While true, the coordinates line follows the map centre; typing in it stops that. */
   coordinatesFollowMap: boolean;
   setPlace: (place: PosterPlace) => void;
+  /** Moves the poster to a found place: map, title, subtitle and coordinates at once (all still editable). */
+  showPlace: (place: PosterPlace, text: PosterConfig['text']) => void;
   setText: (text: Partial<PosterConfig['text']>) => void;
   setStyle: (style: MapStyleId) => void;
   setPalette: (palette: string) => void;
@@ -29,6 +32,11 @@ export interface PosterState {
   setTypography: (typography: Partial<PosterTypography>) => void;
   setFormat: (format: Partial<PosterFormat>) => void;
   setSize: (size: SizePresetId) => void;
+  /** Markers and routes (lib/overlays/edit.ts makes the edits). */
+  setOverlays: (overlays: Overlays) => void;
+  /** While true, the next click on the preview map places a marker there. */
+  pickingMarker: boolean;
+  setPickingMarker: (on: boolean) => void;
   replace: (config: PosterConfig) => void;
 }
 
@@ -44,6 +52,8 @@ export const usePosterStore = create<PosterState>()((set) => ({
         text: s.coordinatesFollowMap ? { ...s.config.text, coordinates: formatCoordinates(place.center) } : s.config.text,
       },
     })),
+  // The coordinates line is the place's own again, so it follows the map from here.
+  showPlace: (place, text) => set((s) => ({ config: { ...s.config, place, text }, coordinatesFollowMap: true })),
   setText: (text) =>
     set((s) => ({
       config: { ...s.config, text: { ...s.config.text, ...text } },
@@ -57,5 +67,8 @@ export const usePosterStore = create<PosterState>()((set) => ({
   setTypography: (typography) => set((s) => ({ config: { ...s.config, typography: { ...s.config.typography, ...typography } } })),
   setFormat: (format) => set((s) => ({ config: { ...s.config, format: { ...s.config.format, ...format } } })),
   setSize: (size) => set({ size }),
+  setOverlays: (overlays) => set((s) => ({ config: { ...s.config, overlays } })),
+  pickingMarker: false,
+  setPickingMarker: (pickingMarker) => set({ pickingMarker }),
   replace: (config) => set({ config }),
 }));

@@ -29,6 +29,10 @@ export const apiExportSchema = z.object({
   width: z.number().int(),
   height: z.number().int(),
   dpi: z.number().int(),
+  /** "A4 portrait · bleed 3 mm", or the screen preset's name. */
+  sizeLabel: z.string(),
+  /** The trim (as designed) and bleed of a paper size, in mm; null for a screen preset. */
+  paper: z.object({ widthMm: z.number(), heightMm: z.number(), bleedMm: z.number(), cropMarks: z.boolean() }).nullable(),
   attempts: z.number().int(),
   maxAttempts: z.number().int(),
   /** Set when the job failed, or on the attempt that will be retried. */
@@ -88,7 +92,7 @@ export type ApiExportList = z.infer<typeof apiExportListSchema>;
 export type ApiError = { error: { code: string; message: string; details?: unknown } };
 
 /** Body of POST /api/v1/exports; the idempotency key may come as the `Idempotency-Key` header instead. */
-export const apiExportCreateSchema = exportRequestSchema.extend({ idempotencyKey: requestOptionsSchema.shape.idempotencyKey });
+export const apiExportCreateSchema = exportRequestSchema.safeExtend({ idempotencyKey: requestOptionsSchema.shape.idempotencyKey });
 export type ApiExportCreate = z.input<typeof apiExportCreateSchema>;
 
 /** Body of POST /api/v1/exports/batch: 1 to 10 exports, queued all or none. */

@@ -1,31 +1,37 @@
 import { z } from 'zod';
 import { posterConfigSchema } from '@/types/poster';
 import { clientText } from '@/types/text';
+import { printOptionsShape, printSizeSchema, refinePrintOptions } from '@/types/print';
+import { EXPORT_STATUSES, OUTPUT_FORMAT_IDS } from '@/types/vocabulary';
 import { webhookEventTypeSchema, webhookStateSchema, webhookUrlSchema } from '@/types/webhooks';
 
 /**
- * The export queue's types. Statuses, formats and sizes are mirrored by the
- * checks in migrations/0002 and 0004 (SQL cannot import them); change both.
+ * The export queue's types. Statuses, formats and sizes come from
+ * types/vocabulary.ts; the SQL checks repeat them, and
+ * tests/foundation/vocabulary.test.ts fails when the two disagree.
  */
 
-export const exportStatuses = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'expired'] as const;
-export const exportStatusSchema = z.enum(exportStatuses);
+export const exportStatusSchema = z.enum(EXPORT_STATUSES);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
-export const exportFormatSchema = z.enum(['png', 'jpeg', 'pdf']);
+/** Raster: png, jpeg, pdf (an image on a page). Vector (lines stay lines): svg, vector-pdf. */
+export const exportFormatSchema = z.enum(OUTPUT_FORMAT_IDS);
 export type ExportFormat = z.infer<typeof exportFormatSchema>;
 
-export const exportSizeSchema = z.enum(['social', 'small', 'medium', 'large', 'ultra']);
+/** Screen presets, paper sizes and custom paper (types/print.ts). */
+export const exportSizeSchema = printSizeSchema;
 export type ExportSize = z.infer<typeof exportSizeSchema>;
 
 /** What a user asks for, checked in full at the edge (every bad poster field listed); stored as the row's `request`. */
-export const exportRequestSchema = z.strictObject({
+const exportRequestFields = z.strictObject({
   poster: posterConfigSchema,
   format: exportFormatSchema,
   size: exportSizeSchema,
+  ...printOptionsShape,
   /** Where to POST the signed status object once the export ends (succeeded, failed or cancelled). */
   webhookUrl: webhookUrlSchema.optional(),
 });
+export const exportRequestSchema = exportRequestFields.superRefine(refinePrintOptions);
 export type ExportRequest = z.infer<typeof exportRequestSchema>;
 
 /**
@@ -33,11 +39,11 @@ export type ExportRequest = z.infer<typeof exportRequestSchema>;
  * saved under an older poster schema still lists in the history; the worker
  * parses it with `parsePosterConfig` and fails it as `invalid_poster`.
  */
-export const storedExportRequestSchema = exportRequestSchema.extend({
+export const storedExportRequestSchema = exportRequestFields.extend({
   poster: z.record(z.string(), z.unknown()),
   // Read as stored: the sender re-checks it (policy and DNS) before every delivery.
   webhookUrl: z.string().optional(),
-});
+}).loose();
 
 export const MAX_BATCH = 10;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { exportStatuses } from '@/types/exports';
+import { EXPORT_STATUSES } from '@/types/vocabulary';
 
 /**
  * What the database's `export_metrics()` answers (migrations/0009): live job
@@ -10,7 +10,7 @@ import { exportStatuses } from '@/types/exports';
 const labelsSchema = z.record(z.string(), z.string());
 
 export const metricsSnapshotSchema = z.object({
-  jobs: z.record(z.enum(exportStatuses), z.number().nonnegative()),
+  jobs: z.record(z.enum(EXPORT_STATUSES), z.number().nonnegative()),
   oldestQueuedSeconds: z.number().nonnegative(),
   counters: z.array(z.object({ metric: z.string(), labels: labelsSchema, value: z.number().nonnegative() })),
   histograms: z.array(

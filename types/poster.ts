@@ -1,9 +1,20 @@
 import { z } from 'zod';
-import { MAP_STYLE_IDS, LAYER_TOGGLES, type MapStyleId } from '@/lib/map/styles';
-import { PALETTE_ROLES, findPalette, paletteIdsOf } from '@/lib/map/palettes';
-import { POSTER_FONT_IDS } from '@/lib/poster/fonts';
+import {
+  ASPECT_RATIO_IDS,
+  BACKDROPS,
+  BORDERS,
+  FONT_WEIGHTS,
+  LAYER_TOGGLES,
+  MAP_STYLE_IDS,
+  ORIENTATIONS,
+  PALETTE_IDS,
+  PALETTE_ROLES,
+  POSTER_FONT_IDS,
+  TEXT_POSITIONS,
+  type MapStyleId,
+} from '@/types/vocabulary';
 import { clientText } from '@/types/text';
-import { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, TEXT_POSITIONS } from '@/lib/poster/presets';
+import { overlaysSchema } from './overlays';
 
 /**
  * A poster design: the single source of the `PosterConfig` type. The editor
@@ -72,13 +83,16 @@ export const posterConfigSchema = z
     layers: layerTogglesSchema,
     typography: typographySchema,
     format: formatSchema,
+    /** Markers and routes (types/overlays.ts); absent on posters without them. */
+    overlays: overlaysSchema.optional(),
   })
   .superRefine((config, ctx) => {
-    if (!findPalette(config.style, config.palette)) {
+    const palettes: readonly string[] = PALETTE_IDS[config.style];
+    if (!palettes.includes(config.palette)) {
       ctx.addIssue({
         code: 'custom',
         path: ['palette'],
-        message: `unknown palette for style ${config.style}; expected one of ${paletteIdsOf(config.style).join(', ')}`,
+        message: `unknown palette for style ${config.style}; expected one of ${palettes.join(', ')}`,
       });
     }
   });

@@ -11,7 +11,8 @@ import { requirePageCaller } from '@/lib/auth/page';
 import { InvalidRequest } from '@/lib/exports/errors';
 import { presentExport } from '@/lib/exports/present';
 import { listExports } from '@/lib/exports/queue';
-import { exportStatuses, exportStatusSchema } from '@/types/exports';
+import { exportStatusSchema } from '@/types/exports';
+import { EXPORT_STATUSES } from '@/types/vocabulary';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'My exports — carto-export' };
@@ -45,7 +46,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
             <label htmlFor="status-filter">Status</label>
             <select id="status-filter" name="status" defaultValue={status ?? ''}>
               <option value="">All</option>
-              {exportStatuses.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
+              {EXPORT_STATUSES.map((s) => <option key={s} value={s}>{STATUS_LABELS[s]}</option>)}
             </select>
             <button type="submit">Filter</button>
           </form>

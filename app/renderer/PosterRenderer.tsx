@@ -10,6 +10,7 @@ import type { TileSource } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/poster/fonts';
 import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
 import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
 import type { PosterConfig } from '@/types/poster';
@@ -111,7 +112,7 @@ function pieceView(config: PosterConfig, tile: TileRequest) {
   return mapViewOfPiece(mapViewForOutput(config, poster), piece);
 }
 
-/** Paper outside the map rectangle, then title, border and credits — in full-poster coordinates. */
+/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates. */
 function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile: TileRequest, attribution: string) {
   const poster = { width: tile.posterWidth, height: tile.posterHeight };
   canvas.width = Math.round(window.innerWidth * tile.pixelRatio);
@@ -126,6 +127,7 @@ function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile:
   ctx.clip('evenodd');
   drawPosterUnderlay(ctx, config, poster);
   ctx.restore();
+  drawPosterMarkers(ctx, config, poster);
   drawPosterOverlay(ctx, config, poster, { attribution });
 }
 

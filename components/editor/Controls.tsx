@@ -9,12 +9,13 @@ import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { ASPECT_RATIO_IDS, ASPECT_RATIOS, BACKDROPS, BORDERS, FONT_WEIGHTS, SIZE_PRESET_IDS, SIZE_PRESETS, TEXT_POSITIONS } from '@/lib/poster/presets';
 import { usePosterStore } from '@/stores/posterStore';
 import styles from './editor.module.css';
+import { PlaceSearch } from './PlaceSearch';
 
 const LAYER_LABELS: Record<LayerToggle, string> = {
   streets: 'Streets', buildings: 'Buildings', water: 'Water', parks: 'Parks', railroads: 'Railroads', contours: 'Contours', labels: 'Labels',
 };
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+export function Section({ title, children }: { title: string; children: React.ReactNode }) {
   return (
     <section className={styles.section}>
       <h2>{title}</h2>
@@ -33,6 +34,7 @@ export function PlaceControls() {
   };
   return (
     <Section title="Place">
+      <PlaceSearch />
       <div className={styles.chips}>
         {PRESET_PLACES.map((p) => (
           <button

@@ -3,6 +3,8 @@
 import type { TileSource } from '@/lib/map/tileSource';
 import { ExportPanel } from './ExportPanel';
 import { FormatControls, LayerControls, PlaceControls, StyleControls, TextControls } from './Controls';
+import { MarkerControls } from './Markers';
+import { RouteControls } from './Overlays';
 import { PosterPreview } from './PosterPreview';
 import styles from './editor.module.css';
 
@@ -18,6 +20,8 @@ export function Editor({ tileSource, exportPanel }: { tileSource: TileSource; ex
         <PlaceControls />
         <StyleControls />
         <TextControls />
+        <MarkerControls />
+        <RouteControls />
         <FormatControls />
         <LayerControls tileSource={tileSource} />
         {exportPanel ?? <ExportPanel />}

@@ -10,7 +10,11 @@ import type { TileSource } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/poster/fonts';
 import { posterAspect, posterGeometry, REFERENCE_POSTER_WIDTH } from '@/lib/poster/geometry';
 import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { addMarker, overlaysOf } from '@/lib/overlays/edit';
+import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { usePosterStore } from '@/stores/posterStore';
+import type { PosterConfig, PosterPlace } from '@/types/poster';
+import { MarkerHandles } from './MarkerHandles';
 import styles from './editor.module.css';
 
 /**
@@ -26,7 +30,11 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
   const mapRef = useRef<HTMLDivElement>(null);
   const underlayRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
+  const markersRef = useRef<HTMLCanvasElement>(null);
   const map = useRef<maplibregl.Map | null>(null);
+  // The map's view while the person pans, before moveend tells the store: markers follow the map live.
+  const [livePlace, setLivePlace] = useState<PosterPlace | null>(null);
+  const pickingMarker = usePosterStore((s) => s.pickingMarker);
   const [box, setBox] = useState({ width: 0, height: 0 });
   const [fontsReady, setFontsReady] = useState(false);
   const [contoursUrl, setContoursUrl] = useState<string | null>(null);
@@ -54,8 +62,8 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
     registerContours(maplibregl, tileSource.dem).then(setContoursUrl, (e: unknown) => console.error('contours unavailable', e));
   }, [config.layers.contours, tileSource.dem, contoursUrl]);
 
-  const styleInputs = { style: config.style, palette: config.palette, customPalette: config.customPalette, layers: config.layers, typography: config.typography };
-  const styleKey = JSON.stringify([styleInputs, contoursUrl]);
+  const styleInputs = styleInputsOf(config);
+  const styleKey = styleKeyOf(config, contoursUrl);
   // The style the map holds, so a render that changes nothing never calls setStyle —
   // above all not while the first style is still loading, which makes MapLibre start over.
   const appliedStyleKey = useRef<string | null>(null);
@@ -64,10 +72,7 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
   useEffect(() => {
     const initial = usePosterStore.getState().config;
     const { place } = initial;
-    appliedStyleKey.current = JSON.stringify([
-      { style: initial.style, palette: initial.palette, customPalette: initial.customPalette, layers: initial.layers, typography: initial.typography },
-      null,
-    ]);
+    appliedStyleKey.current = styleKeyOf(initial, null);
     setAppServedWorker(maplibregl, window.location.origin);
     const instance = new maplibregl.Map({
       container: mapRef.current!,
@@ -84,6 +89,23 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
       if (!event.originalEvent) return; // our own jumpTo, not the person
       const c = instance.getCenter();
       setPlace({ center: { lng: round(c.lng, 5), lat: round(c.lat, 5) }, zoom: round(instance.getZoom(), 2), bearing: round(instance.getBearing(), 1) });
+      setLivePlace(null);
+    });
+    instance.on('move', () => {
+      if (!usePosterStore.getState().config.overlays?.markers.length) return;
+      const c = instance.getCenter();
+      setLivePlace({ center: { lng: c.lng, lat: c.lat }, zoom: instance.getZoom(), bearing: instance.getBearing() });
+    });
+    // "Add marker" then a click on the map: the marker goes where the person clicked.
+    instance.on('click', (event: maplibregl.MapMouseEvent) => {
+      const state = usePosterStore.getState();
+      if (!state.pickingMarker) return;
+      state.setPickingMarker(false);
+      try {
+        state.setOverlays(addMarker(overlaysOf(state.config), event.lngLat));
+      } catch (e) {
+        console.warn((e as Error).message);
+      }
     });
     map.current = instance;
     (window as unknown as { __posterMap?: maplibregl.Map }).__posterMap = instance;
@@ -131,19 +153,50 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
     if (fontsReady) drawPosterOverlay(overlayRef.current!.getContext('2d')!, config, size, { attribution: tileSource.attribution });
   }, [config, previewWidth, previewHeight, fontsReady, tileSource.attribution]);
 
+  // Markers on a canvas of their own between the map and the text, redrawn as the map moves.
+  useEffect(() => {
+    const canvas = markersRef.current!;
+    if (previewWidth <= 0) return;
+    const dpr = window.devicePixelRatio;
+    canvas.width = Math.round(previewWidth * dpr);
+    canvas.height = Math.round(previewHeight * dpr);
+    if (fontsReady) drawPosterMarkers(canvas.getContext('2d')!, config, { width: canvas.width, height: canvas.height }, livePlace ?? undefined);
+  }, [config, livePlace, previewWidth, previewHeight, fontsReady]);
+
   return (
     <div ref={frameRef} className={styles.previewFrame}>
-      <div className={styles.poster} style={{ width: previewWidth, height: previewHeight }} data-testid="poster-preview">
+      <div className={`${styles.poster} ${pickingMarker ? styles.picking : ''}`} style={{ width: previewWidth, height: previewHeight }} data-testid="poster-preview">
         <canvas ref={underlayRef} className={styles.layer} />
         <div
           ref={mapRef}
           className={styles.map}
           style={{ left: mapRect.x * scale, top: mapRect.y * scale, width: mapRect.width, height: mapRect.height, transform: `scale(${scale})` }}
         />
+        <canvas ref={markersRef} className={`${styles.layer} ${styles.overlay}`} data-testid="poster-markers" />
         <canvas ref={overlayRef} className={`${styles.layer} ${styles.overlay}`} data-testid="poster-overlay" />
+        {!pickingMarker && <MarkerHandles size={{ width: previewWidth, height: previewHeight }} place={livePlace ?? config.place} />}
       </div>
     </div>
   );
+}
+
+/** What the map style is built from; markers are drawn on a canvas, so moving one never restyles the map. */
+function styleInputsOf(config: PosterConfig) {
+  const routes = config.overlays?.routes;
+  return { style: config.style, palette: config.palette, customPalette: config.customPalette, layers: config.layers, typography: config.typography, overlays: routes?.length ? { markers: [], routes } : undefined };
+}
+
+// Routes may hold thousands of points: the key names the routes array by identity (the store makes a new one per edit).
+const routeArrayIds = new WeakMap<object, number>();
+let nextRouteArrayId = 1;
+function styleKeyOf(config: PosterConfig, contoursUrl: string | null): string {
+  const { overlays, ...inputs } = styleInputsOf(config);
+  let routesId = 0;
+  if (overlays) {
+    routesId = routeArrayIds.get(overlays.routes) ?? nextRouteArrayId++;
+    routeArrayIds.set(overlays.routes, routesId);
+  }
+  return JSON.stringify([inputs, routesId, contoursUrl]);
 }
 
 function round(value: number, digits: number): number {

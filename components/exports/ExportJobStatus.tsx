@@ -1,7 +1,8 @@
 'use client';
 
 import Link from 'next/link';
-import { isTerminal, useExportStore } from '@/stores/exportStore';
+import { useExportStore } from '@/stores/exportStore';
+import { isTerminalStatus } from '@/types/vocabulary';
 import { failureReason, progressLine } from './status';
 import { formatBytes, formatDuration } from './estimate';
 import styles from './exports.module.css';
@@ -14,7 +15,7 @@ export function ExportJobStatus({ id, showDetailsLink = true }: { id: string; sh
   const retry = useExportStore((s) => s.retry);
   if (!job) return problem ? <p className={styles.problem} role="alert">{problem.message}</p> : null;
 
-  const live = !isTerminal(job.status);
+  const live = !isTerminalStatus(job.status);
   const progress = job.status === 'succeeded' ? 100 : job.progress;
   return (
     <div className={styles.job} data-testid="export-job" data-status={job.status}>

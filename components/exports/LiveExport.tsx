@@ -2,7 +2,8 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect } from 'react';
-import { isTerminal, useExportStore } from '@/stores/exportStore';
+import { useExportStore } from '@/stores/exportStore';
+import { isTerminalStatus } from '@/types/vocabulary';
 import type { ApiExport } from '@/types/api';
 import { ExportJobStatus } from './ExportJobStatus';
 
@@ -12,7 +13,7 @@ export function LiveExport({ initial }: { initial: ApiExport }) {
   const status = useExportStore((s) => s.jobs[initial.id]?.status);
   useEffect(() => {
     useExportStore.setState((s) => ({ jobs: { ...s.jobs, [initial.id]: initial } }));
-    if (!isTerminal(initial.status)) useExportStore.getState().watch(initial.id);
+    if (!isTerminalStatus(initial.status)) useExportStore.getState().watch(initial.id);
   }, [initial]);
   useEffect(() => {
     if (status && status !== initial.status) router.refresh();

@@ -1,4 +1,5 @@
 import type { ApiExport } from '@/types/api';
+import { isTerminalStatus } from '@/types/vocabulary';
 import type { ExportStatus } from '@/types/exports';
 
 /** Status names in the product's words, for badges, filters and screen readers. */
@@ -13,7 +14,7 @@ export const STATUS_LABELS: Record<ExportStatus, string> = {
 
 /** One line on what is happening now, e.g. "Rendering tile 3/12 — 45%". */
 export function progressLine(job: ApiExport): string {
-  if (job.cancelRequested && !['cancelled', 'succeeded', 'failed', 'expired'].includes(job.status)) return 'Cancelling…';
+  if (job.cancelRequested && !isTerminalStatus(job.status)) return 'Cancelling…';
   if (job.status === 'queued') return job.error ? `Waiting to try again (attempt ${job.attempts + 1} of ${job.maxAttempts})` : 'Waiting for a free renderer…';
   if (job.status === 'running') return `${job.stage ? job.stage[0]!.toUpperCase() + job.stage.slice(1) : 'Rendering'} — ${job.progress}%`;
   return STATUS_LABELS[job.status];

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { readApiProblem } from '@/lib/http/apiProblem';
 import { API_KEY_NAME_MAX, apiKeyCreatedSchema, apiKeySchema, type ApiKey, type ApiKeyCreated } from '@/types/apiKeys';
 import styles from './settings.module.css';
 
@@ -13,8 +14,7 @@ function When({ iso }: { iso: string | null }) {
 }
 
 async function problemOf(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
-  return body?.error?.message ?? `The server answered ${res.status}; try again.`;
+  return (await readApiProblem(res)).message;
 }
 
 /** Create, list and revoke API keys. A new key is shown once, here, until dismissed. */

@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
+import { readApiProblem } from '@/lib/http/apiProblem';
 import { apiWebhookSecretSchema, type ApiWebhookSecret } from '@/types/webhooks';
 import styles from './WebhookSecretSection.module.css';
 
@@ -8,9 +9,8 @@ const SECRET_URL = '/api/v1/webhook-secret';
 
 async function requestSecret(url: string, init?: RequestInit): Promise<ApiWebhookSecret> {
   const res = await fetch(url, { ...init, cache: 'no-store', credentials: 'same-origin' });
-  const body: unknown = await res.json();
-  if (!res.ok) throw new Error((body as { error?: { message?: string } }).error?.message ?? `HTTP ${res.status}`);
-  return apiWebhookSecretSchema.parse(body);
+  if (!res.ok) throw new Error((await readApiProblem(res)).message);
+  return apiWebhookSecretSchema.parse(await res.json());
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));

@@ -6,8 +6,13 @@ import { paletteIdsOf } from '@/lib/map/palettes';
 import { MAP_STYLE_IDS } from '@/lib/map/styles';
 import { DEFAULT_POSTER, formatCoordinates, PRESET_PLACES } from '@/lib/poster/defaults';
 import { ASPECT_RATIO_IDS, BORDERS, ORIENTATIONS, SIZE_PRESET_IDS } from '@/lib/poster/presets';
+import { InvalidPlaceName, PlaceNotFound } from '@/lib/places/errors';
+import { resolvePlace } from '@/lib/places/resolve';
+import { posterAtPlace } from '@/lib/places/view';
+import { PAPER_SIZE_IDS } from '@/lib/poster/paper';
 import { OUTPUT_FORMATS } from '@/lib/rendering/formats';
 import { exportFormatSchema, exportRequestSchema, exportSizeSchema, type ExportRequest } from '@/types/exports';
+import type { PlaceResult } from '@/types/places';
 import type { PosterConfig } from '@/types/poster';
 
 /**
@@ -40,7 +45,9 @@ Exports a poster through the app's export queue and writes the file.
 Poster (a JSON file, then flags on top of it; anything unset keeps the editor's default):
   --config <file>        a poster config (as the editor's model) or { poster, format, size };
                          partial files are merged over the default poster
-  --place <id>           ${PRESET_PLACES.map((p) => p.id).join(', ')}
+  --place <name>         a city, region or country, as the editor's search box finds it:
+                         "Paris, France", "Kyoto", "Texas", "München"; or a preset:
+                         ${PRESET_PLACES.map((p) => p.id).join(', ')}
   --center <lng,lat>     e.g. -85.63,41.95      --zoom <0-18>   --bearing <deg>
   --style <id>           ${MAP_STYLE_IDS.join(', ')}
   --palette <id>         a palette of the style (default: the style's first)
@@ -50,8 +57,13 @@ Poster (a JSON file, then flags on top of it; anything unset keeps the editor's 
   --border <b>           ${BORDERS.join(', ')}
 
 Export:
-  --format <f>           png, jpeg, pdf (default png)
-  --size <s>             ${SIZE_PRESET_IDS.join(', ')} (default small)
+  --format <f>           png, jpeg, pdf (raster); svg, vector-pdf (vector) (default png)
+  --size <s>             for screens: ${SIZE_PRESET_IDS.join(', ')} (default small);
+                         on paper: ${PAPER_SIZE_IDS.join(', ')}, or custom with --paper
+  --paper <WxHunit>      custom paper, e.g. 300x450mm or 13x19in (with --size custom)
+  --dpi <150|300>        raster resolution on paper (default 300)
+  --bleed                paper: the map runs 3 mm (0.125 in) past the trim
+  --crop-marks           paper, PDF: crop marks outside the bleed
   --out <path>           where to write the file (default ./<title>-<size>.<ext>)
   --webhook-url <url>    also have the app POST the signed status there when it ends
 
@@ -84,6 +96,10 @@ const flagsConfig = {
   border: { type: 'string' },
   format: { type: 'string' },
   size: { type: 'string' },
+  paper: { type: 'string' },
+  dpi: { type: 'string' },
+  bleed: { type: 'boolean' },
+  'crop-marks': { type: 'boolean' },
   out: { type: 'string', short: 'o' },
   url: { type: 'string' },
   'api-key': { type: 'string' },
@@ -111,6 +127,11 @@ export function parseCliArgs(argv: string[], environment: Record<string, string 
     poster,
     format: oneOf(exportFormatSchema, flag('format') ?? fromFile.format ?? 'png', 'format'),
     size: oneOf(exportSizeSchema, flag('size') ?? fromFile.size ?? 'small', 'size'),
+    ...fromFile.print,
+    ...(flag('paper') !== undefined ? { paper: customPaper(flag('paper')!) } : {}),
+    ...(flag('dpi') !== undefined ? { dpi: number(flag('dpi')!, 'dpi') } : {}),
+    ...(values.bleed ? { bleed: true } : {}),
+    ...(values['crop-marks'] ? { cropMarks: true } : {}),
   });
   if (!request.success) {
     const problems = request.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -150,7 +171,14 @@ function withNegativeNumbers(argv: string[]): string[] {
   return out;
 }
 
-type FileRequest = { poster?: Record<string, unknown>; format?: string; size?: string };
+type FileRequest = { poster?: Record<string, unknown>; format?: string; size?: string; print?: Record<string, unknown> };
+
+/** `300x450mm`, `13x19in` → custom paper as the API takes it. */
+function customPaper(text: string): { width: number; height: number; unit: string } {
+  const match = /^\s*([\d.]+)\s*[x×]\s*([\d.]+)\s*(mm|in)\s*$/i.exec(text);
+  if (!match) throw new UsageError(`--paper ${text} is not a paper size; expected e.g. 300x450mm or 13x19in.`);
+  return { width: Number(match[1]), height: Number(match[2]), unit: match[3].toLowerCase() };
+}
 
 /** A poster config, or `{ poster, format, size }` as the API takes it. */
 function readConfigFile(file: string): FileRequest {
@@ -169,7 +197,8 @@ function readConfigFile(file: string): FileRequest {
   if (!isObject(json)) throw new UsageError(`--config ${file} must hold a JSON object.`);
   if ('poster' in json) {
     if (!isObject(json.poster)) throw new UsageError(`--config ${file}: "poster" must be an object.`);
-    return { poster: json.poster, format: stringOrUndefined(json.format), size: stringOrUndefined(json.size) };
+    const print = Object.fromEntries(['paper', 'orientation', 'dpi', 'bleed', 'cropMarks'].filter((k) => k in json).map((k) => [k, json[k]]));
+    return { poster: json.poster, format: stringOrUndefined(json.format), size: stringOrUndefined(json.size), print };
   }
   return { poster: json };
 }
@@ -188,9 +217,16 @@ function applyFlags(poster: Record<string, unknown>, flag: (name: keyof typeof f
   const placeId = flag('place');
   if (placeId) {
     const preset = PRESET_PLACES.find((candidate) => candidate.id === placeId);
-    if (!preset) throw new UsageError(`--place ${placeId} is not a preset place; expected one of ${PRESET_PLACES.map((c) => c.id).join(', ')}.`);
-    p.place = structuredClone(preset.place) as unknown as Record<string, unknown>;
-    p.text = { ...p.text, title: preset.name, subtitle: preset.subtitle, coordinates: formatCoordinates(preset.place.center) };
+    if (preset) {
+      p.place = structuredClone(preset.place) as unknown as Record<string, unknown>;
+      p.text = { ...p.text, title: preset.name, subtitle: preset.subtitle, coordinates: formatCoordinates(preset.place.center) };
+    } else {
+      // Framed for the poster's final shape, so --aspect and --orientation count already.
+      const format = { ...p.format, ...(flag('aspect') ? { aspect: flag('aspect') } : {}), ...(flag('orientation') ? { orientation: flag('orientation') } : {}) };
+      const placed = posterAtPlace({ ...(poster as PosterConfig), format: format as PosterConfig['format'] }, resolveCliPlace(placeId));
+      p.place = placed.place as unknown as Record<string, unknown>;
+      p.text = placed.text as unknown as Record<string, unknown>;
+    }
   }
   const center = flag('center');
   if (center) {
@@ -219,6 +255,16 @@ function applyFlags(poster: Record<string, unknown>, flag: (name: keyof typeof f
     if (flag(field) !== undefined) p.format = { ...p.format, [field]: flag(field) };
   }
   return poster;
+}
+
+/** The same resolution as the export API's `place`, its refusal turned into a usage error. */
+function resolveCliPlace(name: string): PlaceResult {
+  try {
+    return resolvePlace(name, '--place');
+  } catch (e) {
+    if (e instanceof PlaceNotFound || e instanceof InvalidPlaceName) throw new UsageError(e.message.replace(/^No place/, '--place: no place'));
+    throw e;
+  }
 }
 
 function oneOf<T extends z.ZodEnum>(schema: T, value: string, name: string): z.infer<T> {

@@ -1,5 +1,6 @@
 import type { CliAuth } from '@/lib/cli/args';
-import type { ApiError, ApiExport } from '@/types/api';
+import { readApiProblem } from '@/lib/http/apiProblem';
+import type { ApiExport } from '@/types/api';
 import type { ExportRequest } from '@/types/exports';
 
 /**
@@ -83,11 +84,6 @@ async function request(appUrl: string, route: string, init: RequestInit): Promis
 }
 
 async function apiError(response: Response): Promise<ApiRequestError> {
-  const text = await response.text();
-  try {
-    const { error } = JSON.parse(text) as ApiError;
-    return new ApiRequestError(response.status, error.code, error.message, error.details);
-  } catch {
-    return new ApiRequestError(response.status, 'http_' + response.status, `The app answered ${response.status} ${response.statusText}.`);
-  }
+  const { status, code, message, details } = await readApiProblem(response);
+  return new ApiRequestError(status, code, message, details);
 }

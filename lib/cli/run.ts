@@ -5,6 +5,8 @@ import type { CliOptions } from '@/lib/cli/args';
 import { ApiRequestError, AppUnreachable, connect, type ExportClient } from '@/lib/cli/client';
 import { formatBytes, formatSeconds, progressBar, progressLine } from '@/lib/cli/progress';
 import type { ApiExport } from '@/types/api';
+import { isVectorFormat as vectorFormat } from '@/lib/rendering/formats';
+import { isTerminalStatus } from '@/types/vocabulary';
 
 /** Exit statuses, as `--help` documents them. */
 export const EXIT = { written: 0, exportFailed: 1, refused: 2, unreachable: 3, interrupted: 130 } as const;
@@ -17,7 +19,6 @@ export type CliIo = {
   pollMs?: number;
 };
 
-const TERMINAL: ReadonlySet<ApiExport['status']> = new Set(['succeeded', 'failed', 'cancelled', 'expired']);
 
 /** Queues the export, shows its progress until it ends, writes the file; returns the exit status. */
 export async function runExport(options: CliOptions, io: CliIo): Promise<number> {
@@ -31,12 +32,12 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
     return reportRequestError(e, say);
   }
   const { width, height, dpi } = job;
-  if (!options.quiet) say(`Export ${job.id} queued: ${job.size} ${job.format.toUpperCase()}, ${width}×${height} px at ${dpi} dpi.`);
+  if (!options.quiet) say(`Export ${job.id} queued: ${job.paper ? job.sizeLabel : job.size} ${job.format.toUpperCase()}, ${width}×${height} ${vectorFormat(job.format) ? 'pt (vector)' : `px at ${dpi} dpi`}.`);
 
   const started = Date.now();
   const progress = progressPrinter(io, options.quiet);
   try {
-    while (!TERMINAL.has(job.status)) {
+    while (!isTerminalStatus(job.status)) {
       progress.show(job, (Date.now() - started) / 1000);
       if (Date.now() - started > options.timeoutSeconds * 1000) {
         progress.end();
@@ -68,7 +69,7 @@ export async function runExport(options: CliOptions, io: CliIo): Promise<number>
     say(`Could not write ${options.out}: ${(e as Error).message}`);
     return EXIT.exportFailed;
   }
-  say(`Wrote ${options.out} (${formatBytes(job.result.bytes)}, ${job.width}×${job.height} px, ${job.dpi} dpi) in ${formatSeconds((Date.now() - started) / 1000)}.`);
+  say(`Wrote ${options.out} (${formatBytes(job.result.bytes)}, ${job.width}×${job.height} ${vectorFormat(job.format) ? 'pt, vector' : `px, ${job.dpi} dpi`}) in ${formatSeconds((Date.now() - started) / 1000)}.`);
   return EXIT.written;
 }
 

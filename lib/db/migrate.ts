@@ -25,7 +25,8 @@ export class MigrationError extends Error {
 export type Migration = { version: number; name: string; file: string; sql: string; checksum: string };
 
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  // schema.sql is the schema as it is now (npm run db:dump), not a step of its history.
+  const files = readdirSync(dir).filter((f) => f.endsWith('.sql') && f !== 'schema.sql').sort();
   const seen = new Set<number>();
   return files.map((file) => {
     const match = /^(\d+)_([a-z0-9_]+)\.sql$/.exec(file);

@@ -58,7 +58,7 @@ export class InvalidRequest extends ExportError {
 }
 
 export class NotAuthenticated extends ExportError {
-  readonly code = 'not_authenticated';
+  readonly code = 'unauthenticated';
 }
 
 export class IdempotencyConflict extends ExportError {

@@ -1,19 +1,25 @@
-import type { ExportFormat, ExportSize } from '@/types/exports';
+import type { ExportFormat } from '@/types/exports';
+import { isVectorFormat } from '@/lib/rendering/formats';
 
 /**
  * What an export will roughly take and weigh, shown before and during an
- * export: one table for the editor's panel and the API's `estimatedSeconds`.
- * From `npm run bench:render` (bench/RESULTS.md, warm browser, 2 cores),
- * seconds rounded up; posters are mostly flat colour, so PNG and PDF come to
- * about 0.05–0.1 bytes a pixel.
+ * export: one place for the editor's panel and the API's `estimatedSeconds`.
+ * Raster, from `npm run bench:render` (bench/RESULTS.md, warm browser, 2
+ * cores): about 4 s plus 0.53 s per megapixel (social 5 s … ultra 45 s);
+ * posters are mostly flat colour, so PNG and PDF come to about 0.05–0.1
+ * bytes a pixel. Vector files do not grow with the print size: their time
+ * and bytes follow the map's content (bench:render's vector rows).
  */
-const RENDER_SECONDS: Record<ExportSize, number> = { social: 5, small: 8, medium: 15, large: 25, ultra: 45 };
-const BYTES_PER_PIXEL: Record<ExportFormat, number> = { png: 0.09, jpeg: 0.12, pdf: 0.09 };
+const RASTER_SECONDS = { base: 4, perMegapixel: 0.53 };
+const BYTES_PER_PIXEL = { png: 0.09, jpeg: 0.12, pdf: 0.09 } as const;
+const VECTOR = { seconds: 4, bytes: { svg: 3_000_000, 'vector-pdf': 1_500_000 } } as const;
 
-export function estimateRenderSeconds(size: ExportSize): number {
-  return RENDER_SECONDS[size];
+export function estimateRenderSeconds(format: ExportFormat, pixels: { width: number; height: number }): number {
+  if (isVectorFormat(format)) return VECTOR.seconds;
+  return Math.ceil(RASTER_SECONDS.base + (RASTER_SECONDS.perMegapixel * pixels.width * pixels.height) / 1e6);
 }
 
 export function estimateBytes(format: ExportFormat, pixels: { width: number; height: number }): number {
+  if (isVectorFormat(format)) return VECTOR.bytes[format];
   return Math.round(BYTES_PER_PIXEL[format] * pixels.width * pixels.height);
 }

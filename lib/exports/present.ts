@@ -1,6 +1,6 @@
 import 'server-only';
-import { posterPixelSize } from '@/lib/poster/geometry';
-import { SIZE_PRESETS } from '@/lib/poster/presets';
+import { layoutLabel, outputDimensions, printLayout, PT_PER_MM } from '@/lib/poster/paper';
+import { isVectorFormat } from '@/lib/rendering/formats';
 import type { ApiExport } from '@/types/api';
 import type { ExportJob } from '@/types/exports';
 import { estimateRenderSeconds } from '@/lib/exports/estimate';
@@ -21,7 +21,8 @@ export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport
   const { format, size } = job.request;
   // Stored posters are read loosely (types/exports.ts); a poster the schema no longer accepts still lists.
   const poster = posterConfigSchema.safeParse(job.request.poster);
-  const planned = poster.success ? posterPixelSize(poster.data.format, size) : { width: 0, height: 0 };
+  const layout = poster.success ? printLayout(job.request, poster.data.format) : null;
+  const planned = layout ? outputDimensions(layout, isVectorFormat(format)) : { width: 0, height: 0, dpi: 72 };
   const downloadable = job.status === 'succeeded' && job.expiresAt !== null && job.expiresAt > now;
   const missingMapTiles = job.resultMeta?.missingMapTiles;
   return {
@@ -34,7 +35,17 @@ export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport
     title: poster.success ? poster.data.text.title : titleOf(job.request.poster),
     width: job.resultWidth ?? planned.width,
     height: job.resultHeight ?? planned.height,
-    dpi: SIZE_PRESETS[size].dpi,
+    dpi: planned.dpi,
+    sizeLabel: layout ? layoutLabel(layout) : size,
+    paper:
+      layout?.kind === 'paper'
+        ? {
+            widthMm: round1(layout.trimPt.width / PT_PER_MM),
+            heightMm: round1(layout.trimPt.height / PT_PER_MM),
+            bleedMm: round1(layout.bleedPt / PT_PER_MM),
+            cropMarks: layout.cropMarks,
+          }
+        : null,
     attempts: job.attempts,
     maxAttempts: job.maxAttempts,
     error: job.errorCode ? { code: job.errorCode, message: job.errorMessage ?? job.errorCode } : null,
@@ -74,10 +85,14 @@ export function presentExport(job: ExportJob, now: Date = new Date()): ApiExport
 /** The render's rough length, less what the progress says is done; null once the job has ended. */
 function estimatedSeconds(job: ExportJob): number | null {
   if (job.status !== 'queued' && job.status !== 'running') return null;
-  const total = estimateRenderSeconds(job.request.size);
+  const poster = posterConfigSchema.safeParse(job.request.poster);
+  const pixels = poster.success ? outputDimensions(printLayout(job.request, poster.data.format), false) : { width: 3600, height: 2400 };
+  const total = estimateRenderSeconds(job.request.format, pixels);
   const left = job.status === 'running' ? total * (1 - job.progress / 100) : total;
   return Math.max(1, Math.ceil(left));
 }
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
 function titleOf(poster: Record<string, unknown>): string {
   const text = poster.text as { title?: unknown } | undefined;

@@ -1,5 +1,6 @@
 import 'server-only';
 import { settingsRow } from '@/lib/db/settingsRow';
+import { env } from '@/lib/env';
 import { queueSettingsSchema, type QueueSettings } from '@/types/exports';
 
 /**
@@ -27,3 +28,19 @@ export const getQueueSettings: () => Promise<QueueSettings> = row.get;
 
 /** Writes the given settings (others keep their value) and returns them all. */
 export const applyQueueSettings: (partial: Partial<QueueSettings>) => Promise<QueueSettings> = row.apply;
+
+/** The database-held queue settings this environment asks for. */
+export function queueSettingsFromEnv() {
+  const e = env();
+  return {
+    resultTtlSeconds: e.EXPORT_TTL_DAYS * 86_400,
+    maxAttempts: e.EXPORT_MAX_ATTEMPTS,
+    maxActiveJobs: e.QUOTA_ACTIVE_JOBS,
+    maxExportsPerDay: e.QUOTA_DAILY_EXPORTS,
+    maxStoredBytes: e.QUOTA_STORED_MB * 1024 * 1024,
+    backoffBaseSeconds: e.EXPORT_BACKOFF_BASE_SECONDS,
+    backoffMaxSeconds: e.EXPORT_BACKOFF_MAX_SECONDS,
+    maxManualRetries: e.EXPORT_MAX_MANUAL_RETRIES,
+    historyRetentionDays: e.EXPORT_HISTORY_RETENTION_DAYS,
+  };
+}

@@ -28,6 +28,7 @@ export const ACCESS = {
   'GET /api/files/[...path]': ['none'],
   'GET /api/health': ['none'],
   'GET /api/metrics': ['metricsSecret'],
+  'GET /api/places': ['none'],
   'GET /api/tiles': ['none'],
   'GET /api/tiles/[z]/[x]/[y]': ['none'],
   'GET /api/v1/exports': ['session', 'apiKey'],

@@ -2,6 +2,7 @@ import 'server-only';
 import type { z } from 'zod';
 import { isDatabaseUnavailable } from '@/lib/db/unavailable';
 import { log } from '@/lib/log';
+import { API_ERROR_STATUS } from '@/types/vocabulary';
 
 /** The one error shape of the API: `{ error: { code, message, details } }`. */
 export type ApiErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -21,40 +22,8 @@ export class PayloadTooLarge extends Error {
   readonly code = 'payload_too_large';
 }
 
-// Every stable error code the API can return, and its status. One table, so routes never choose statuses.
-const STATUS: Record<string, number> = {
-  invalid_request: 400,
-  invalid_json: 400,
-  invalid_poster: 400,
-  invalid_object_path: 400,
-  local_sign_in_disabled: 400,
-  unauthenticated: 401,
-  not_authenticated: 401,
-  forbidden: 403,
-  session_required: 403,
-  invalid_signature: 403,
-  not_found: 404,
-  export_not_found: 404,
-  api_key_not_found: 404,
-  object_not_found: 404,
-  files_not_served: 404,
-  invalid_state: 409,
-  api_key_limit: 409,
-  export_not_ready: 409,
-  idempotency_conflict: 409,
-  expired: 410,
-  export_expired: 410,
-  url_expired: 410,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  quota_exceeded: 429,
-  rate_limited: 429,
-  auth_unavailable: 503,
-  storage_forbidden: 503,
-  bucket_missing: 503,
-  storage_unavailable: 503,
-  database_unavailable: 503,
-};
+// Every stable error code the API can return, and its status: one table (types/vocabulary.ts), so routes never choose statuses.
+const STATUS: Record<string, number> = API_ERROR_STATUS;
 
 // How soon a client may try again when the database cannot be reached (a restart, a failover).
 const DATABASE_RETRY_AFTER_SECONDS = 5;
@@ -110,7 +79,7 @@ export function isJson(contentType: string | null): boolean {
 }
 
 async function readBody(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const tooLarge = () => new PayloadTooLarge(`The request body is larger than ${Math.round(maxBytes / 1024)} KiB.`);
+  const tooLarge = () => new PayloadTooLarge(`The request body is larger than ${formatLimit(maxBytes)}.`);
   if (Number(request.headers.get('content-length')) > maxBytes) throw tooLarge();
   if (!request.body) return new Uint8Array();
   const reader = request.body.getReader();
@@ -143,4 +112,8 @@ export function issueDetails(issues: z.core.$ZodIssue[], root: string): { path: 
     if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ path: at([k]), message: 'is not a field of this request; check its spelling' }));
     return [{ path: at(), message: i.message }];
   });
+}
+
+function formatLimit(bytes: number): string {
+  return bytes % 1024 === 0 ? `${bytes / 1024} KiB` : `${bytes.toLocaleString('en-US')} bytes`;
 }

@@ -2,6 +2,7 @@ import type { ExpressionSpecification, LayerSpecification, SourceSpecification, 
 import type { PosterConfig } from '@/types/poster';
 import { FONT_ROUTE, fontFileName, mapFontName } from '@/lib/poster/fonts';
 import type { PosterFontId } from '@/lib/poster/fonts';
+import { withOverlayLayers } from '@/lib/overlays/layers';
 import { applyPalette, type LayerRoles } from './applyPalette';
 import { CONTOUR_LEVEL_KEY, CONTOUR_SOURCE_LAYER } from './contours';
 import { PALETTES, resolvePalette, type PaletteRole } from './palettes';
@@ -26,8 +27,10 @@ export interface MapStyleOptions {
 const SOURCE = 'openmaptiles';
 const LABEL_WEIGHT = 500;
 
-export function buildMapStyle(config: Pick<PosterConfig, 'style' | 'palette' | 'customPalette' | 'layers' | 'typography'>, options: MapStyleOptions): StyleSpecification {
-  return applyPalette(buildBaseStyle(config.style, config.typography.font, options), resolvePalette(config), config.layers);
+export function buildMapStyle(config: Pick<PosterConfig, 'style' | 'palette' | 'customPalette' | 'layers' | 'typography' | 'overlays'>, options: MapStyleOptions): StyleSpecification {
+  const palette = resolvePalette(config);
+  // The poster's own routes go on top, as layers of the same style (lib/overlays/layers.ts).
+  return withOverlayLayers(applyPalette(buildBaseStyle(config.style, config.typography.font, options), palette, config.layers), config.overlays, palette);
 }
 
 /** The style's layers with colours from its first palette; `applyPalette` repaints them. */

@@ -1,23 +1,12 @@
-import type { MapStyleId } from './styles';
+import { PALETTE_IDS, PALETTE_ROLES, type MapStyleId, type PaletteIdOf, type PaletteRole } from '@/types/vocabulary';
+
+export { PALETTE_ROLES, type PaletteRole };
 
 /**
- * Palettes, defined once, at least three per style. A palette names a colour
+ * Palettes, their colours defined once, at least three per style (ids in types/vocabulary.ts). A palette names a colour
  * for each role a map layer or the poster overlay can play; `applyPalette`
  * paints a style's layers by these roles.
  */
-export const PALETTE_ROLES = [
-  'paper', // poster background and margins
-  'ink', // poster text, border, map labels, boundaries
-  'land',
-  'water',
-  'park',
-  'building',
-  'roadMajor',
-  'roadMinor',
-  'rail',
-  'contour',
-] as const;
-export type PaletteRole = (typeof PALETTE_ROLES)[number];
 export type PaletteColors = Record<PaletteRole, string>;
 
 export interface Palette {
@@ -87,10 +76,10 @@ export const PALETTES = {
     diner: palette('Diner', ['#fdf3e1', '#1b3a4b', '#fbeccf', '#4fb0c6', '#f6c85f', '#f1dcb5', '#d1495b', '#1b3a4b', '#66545e', '#e9d3a8']),
     arcade: palette('Arcade', ['#1a1033', '#ffe66d', '#22163f', '#0f0a20', '#2d1f4f', '#2b1d4d', '#ff4f9a', '#4ecdc4', '#8a7bbf', '#3a2c63']),
   },
-} as const satisfies Record<MapStyleId, Record<string, Palette>>;
+} as const satisfies { [S in MapStyleId]: Record<PaletteIdOf<S>, Palette> };
 
-export function paletteIdsOf(style: MapStyleId): string[] {
-  return Object.keys(PALETTES[style]);
+export function paletteIdsOf(style: MapStyleId): readonly string[] {
+  return PALETTE_IDS[style];
 }
 
 /** The palette a style opens with. */

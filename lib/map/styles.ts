@@ -1,5 +1,9 @@
+import { LAYER_TOGGLES, MAP_STYLE_IDS, type LayerToggle, type MapStyleId } from '@/types/vocabulary';
+
+export { LAYER_TOGGLES, MAP_STYLE_IDS, type LayerToggle, type MapStyleId };
+
 /**
- * The eleven map styles, defined once. A style is not a hand-written JSON
+ * The eleven map styles (ids in types/vocabulary.ts), each recipe defined once. A style is not a hand-written JSON
  * file: it is a recipe of a few knobs that the one style builder
  * (`buildStyle.ts`) turns into MapLibre layers, so every style gets every
  * fix, and every palette fits every layer.
@@ -37,12 +41,6 @@ export const MAP_STYLES = {
   atmospheric: { label: 'Atmospheric', roadWeight: 0.9, casing: false, roadBlur: 1.2, water: 'fill', buildings: 'fill', landcover: true, greenOpacity: 0.35, waterHalo: true, minorRoadsFrom: 11 },
   organic: { label: 'Organic', roadWeight: 1.3, casing: false, roadBlur: 0.3, water: 'fill', buildings: 'fill', landcover: true, greenOpacity: 0.8, waterHalo: false, minorRoadsFrom: 11 },
   retro: { label: 'Retro', roadWeight: 1.2, casing: true, roadBlur: 0, water: 'fill', buildings: 'fill', landcover: false, greenOpacity: 0.7, waterHalo: false, minorRoadsFrom: 11 },
-} as const satisfies Record<string, StyleRecipe>;
+} as const satisfies Record<MapStyleId, StyleRecipe>;
 
-export type MapStyleId = keyof typeof MAP_STYLES;
-export const MAP_STYLE_IDS = Object.keys(MAP_STYLES) as [MapStyleId, ...MapStyleId[]];
-
-/** Groups of map layers a person can switch on and off. */
-export const LAYER_TOGGLES = ['streets', 'buildings', 'water', 'parks', 'railroads', 'contours', 'labels'] as const;
-export type LayerToggle = (typeof LAYER_TOGGLES)[number];
 export type LayerToggles = Record<LayerToggle, boolean>;

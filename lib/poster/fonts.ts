@@ -1,4 +1,6 @@
-import { FONT_WEIGHTS, type FontWeight } from './presets';
+import { FONT_WEIGHTS, POSTER_FONT_IDS, type FontWeight, type PosterFontId } from '@/types/vocabulary';
+
+export { POSTER_FONT_IDS, type PosterFontId };
 
 /**
  * The poster fonts. Each ships with the app in an `@fontsource/*` package and
@@ -12,9 +14,7 @@ export const POSTER_FONTS = {
   oswald: { label: 'Oswald', family: 'Oswald', pkg: 'oswald', kind: 'condensed' },
   'playfair-display': { label: 'Playfair Display', family: 'Playfair Display', pkg: 'playfair-display', kind: 'serif' },
   lora: { label: 'Lora', family: 'Lora', pkg: 'lora', kind: 'serif' },
-} as const;
-export type PosterFontId = keyof typeof POSTER_FONTS;
-export const POSTER_FONT_IDS = Object.keys(POSTER_FONTS) as [PosterFontId, ...PosterFontId[]];
+} as const satisfies Record<PosterFontId, { label: string; family: string; pkg: string; kind: string }>;
 
 /** Path under the app where a font file is served. */
 export const FONT_ROUTE = '/fonts';

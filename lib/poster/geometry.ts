@@ -122,7 +122,8 @@ export function mapViewOfPiece(view: MapView, piece: Rect): MapView {
   };
 }
 
-const lngToMercatorX = (lng: number) => (180 + lng) / 360;
-const latToMercatorY = (lat: number) => (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360;
-const mercatorXToLng = (x: number) => x * 360 - 180;
-const mercatorYToLat = (y: number) => (360 / Math.PI) * Math.atan(Math.exp(((180 - y * 360) * Math.PI) / 180)) - 90;
+/** Web Mercator in world units (0 … 1 across the world, y down), shared with lib/overlays. */
+export const lngToMercatorX = (lng: number) => (180 + lng) / 360;
+export const latToMercatorY = (lat: number) => (180 - (180 / Math.PI) * Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360))) / 360;
+export const mercatorXToLng = (x: number) => x * 360 - 180;
+export const mercatorYToLat = (y: number) => (360 / Math.PI) * Math.atan(Math.exp(((180 - y * 360) * Math.PI) / 180)) - 90;

@@ -1,7 +1,22 @@
+import {
+  ASPECT_RATIO_IDS,
+  BACKDROPS,
+  BORDERS,
+  FONT_WEIGHTS,
+  ORIENTATIONS,
+  SIZE_PRESET_IDS,
+  TEXT_POSITIONS,
+  type AspectRatioId,
+  type SizePresetId,
+} from '@/types/vocabulary';
+
+export { ASPECT_RATIO_IDS, BACKDROPS, BORDERS, FONT_WEIGHTS, ORIENTATIONS, SIZE_PRESET_IDS, TEXT_POSITIONS };
+export type { AspectRatioId, Backdrop, Border, FontWeight, Orientation, SizePresetId, TextPosition } from '@/types/vocabulary';
+
 /**
- * Poster formats, defined once: aspect ratios, size presets, borders, text
- * placement. The model (`types/poster.ts`), the editor and the export
- * pipeline all import from here.
+ * What poster formats measure: the sides of each aspect ratio and the pixels
+ * and DPI of each size preset (their ids, and the other format words, are in
+ * types/vocabulary.ts).
  */
 
 export const ASPECT_RATIOS = {
@@ -13,12 +28,7 @@ export const ASPECT_RATIOS = {
   'iso-a': { label: 'ISO A', width: 1, height: Math.SQRT2 },
   '16:9': { label: '16:9', width: 16, height: 9 },
   '9:16': { label: '9:16', width: 9, height: 16 },
-} as const;
-export type AspectRatioId = keyof typeof ASPECT_RATIOS;
-export const ASPECT_RATIO_IDS = Object.keys(ASPECT_RATIOS) as [AspectRatioId, ...AspectRatioId[]];
-
-export const ORIENTATIONS = ['portrait', 'landscape'] as const;
-export type Orientation = (typeof ORIENTATIONS)[number];
+} as const satisfies Record<AspectRatioId, { label: string; width: number; height: number }>;
 
 /** Size presets by long edge in pixels; the short edge follows from the aspect ratio. */
 export const SIZE_PRESETS = {
@@ -27,19 +37,4 @@ export const SIZE_PRESETS = {
   medium: { label: 'Medium', longEdge: 5400, dpi: 300 },
   large: { label: 'Large', longEdge: 7200, dpi: 300 },
   ultra: { label: 'Ultra', longEdge: 10800, dpi: 300 },
-} as const;
-export type SizePresetId = keyof typeof SIZE_PRESETS;
-export const SIZE_PRESET_IDS = Object.keys(SIZE_PRESETS) as [SizePresetId, ...SizePresetId[]];
-
-export const BORDERS = ['none', 'thin', 'thick', 'double', 'inset'] as const;
-export type Border = (typeof BORDERS)[number];
-
-export const TEXT_POSITIONS = ['top', 'bottom', 'center'] as const;
-export type TextPosition = (typeof TEXT_POSITIONS)[number];
-
-/** What sits behind the text: nothing, a paper band across the map, a fade from the paper, or a box. */
-export const BACKDROPS = ['none', 'band', 'fade', 'box'] as const;
-export type Backdrop = (typeof BACKDROPS)[number];
-
-export const FONT_WEIGHTS = [400, 500, 700] as const;
-export type FontWeight = (typeof FONT_WEIGHTS)[number];
+} as const satisfies Record<SizePresetId, { label: string; longEdge: number; dpi: number }>;

@@ -1,5 +1,6 @@
 import 'server-only';
 import type { Sharp } from 'sharp';
+import { SRGB } from './colour';
 
 export type ImageKind = 'png' | 'jpeg';
 
@@ -14,9 +15,11 @@ const JPEG = { quality: 92, chromaSubsampling: '4:4:4', mozjpeg: false } as cons
 
 /**
  * Encodes the stitched poster to `file` with its print resolution written in
- * (PNG pHYs, JPEG JFIF density). The pipeline is consumed.
+ * (PNG pHYs, JPEG JFIF density) and the sRGB profile embedded (PNG iCCP,
+ * JPEG APP2): Chromium renders in sRGB, and a printer should not guess.
+ * The pipeline is consumed.
  */
 export async function encodeImage(image: Sharp, file: string, options: { kind: ImageKind; dpi: number; timeoutSeconds: number }): Promise<void> {
   const encoded = options.kind === 'png' ? image.png(PNG) : image.jpeg(JPEG);
-  await encoded.withDensity(options.dpi).timeout({ seconds: options.timeoutSeconds }).toFile(file);
+  await encoded.withIccProfile(SRGB).withDensity(options.dpi).timeout({ seconds: options.timeoutSeconds }).toFile(file);
 }

@@ -1,10 +1,17 @@
-/** Output formats of an export, with what storage and downloads need to know about each. */
+import { VECTOR_FORMATS, type OutputFormat, type VectorFormat } from '@/types/vocabulary';
+
+export { VECTOR_FORMATS };
+export type { OutputFormat, VectorFormat };
+
+/** Output formats of an export (ids in types/vocabulary.ts), with what storage and downloads need to know about each. */
 export const OUTPUT_FORMATS = {
   png: { ext: 'png', contentType: 'image/png' },
   jpeg: { ext: 'jpg', contentType: 'image/jpeg' },
   pdf: { ext: 'pdf', contentType: 'application/pdf' },
-} as const;
+  svg: { ext: 'svg', contentType: 'image/svg+xml' },
+  'vector-pdf': { ext: 'pdf', contentType: 'application/pdf' },
+} as const satisfies Record<OutputFormat, { ext: string; contentType: string }>;
 
-export type OutputFormat = keyof typeof OUTPUT_FORMATS;
+export const isVectorFormat = (format: string): format is VectorFormat => (VECTOR_FORMATS as readonly string[]).includes(format);
 
 export const THUMBNAIL = { longEdge: 400, ext: 'webp', contentType: 'image/webp' } as const;

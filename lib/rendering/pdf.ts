@@ -1,151 +1,180 @@
 import 'server-only';
-import fs from 'node:fs';
-import { once } from 'node:events';
+import fs from 'node:fs/promises';
+import { PDFDocument, PDFName, PDFString, type PDFPage, type PDFRef } from 'pdf-lib';
+import { CROP_MARK } from '@/lib/poster/paper';
+import { srgbProfile } from './colour';
 import { InvalidOutputError } from './errors';
 
-export interface PdfPage {
-  /** Physical page size in PostScript points (72 per inch). */
-  widthPt: number;
-  heightPt: number;
+/**
+ * Print PDFs with pdf-lib: one page whose boxes say where to cut (TrimBox),
+ * how far the artwork runs past it (BleedBox) and, with crop marks, a media
+ * box large enough to hold them; an sRGB output intent so a printer does not
+ * guess the colours. Raster and vector PDFs share this page.
+ */
+export interface PrintPage {
+  /** The poster as designed, in PostScript points (72 per inch). */
+  trimPt: { width: number; height: number };
+  /** Artwork past the trim on every side, in points (0: none). */
+  bleedPt: number;
+  cropMarks: boolean;
   title?: string;
+}
+
+export interface PageBoxes {
+  media: { width: number; height: number };
+  /** Lower-left corners and sizes in PDF user space (y up). */
+  bleed: { x: number; y: number; width: number; height: number };
+  trim: { x: number; y: number; width: number; height: number };
+}
+
+export function pageBoxes(page: PrintPage): PageBoxes {
+  // Crop marks sit outside the bleed: a gap, then the mark.
+  const marks = page.cropMarks ? CROP_MARK.offsetPt + CROP_MARK.lengthPt : 0;
+  const b = page.bleedPt;
+  const { width, height } = page.trimPt;
+  return {
+    media: { width: width + 2 * (b + marks), height: height + 2 * (b + marks) },
+    bleed: { x: marks, y: marks, width: width + 2 * b, height: height + 2 * b },
+    trim: { x: marks + b, y: marks + b, width, height },
+  };
+}
+
+/** A new document with its one page sized and boxed for print, the output intent set and crop marks drawn. */
+export async function createPrintPdf(page: PrintPage): Promise<{ doc: PDFDocument; page: PDFPage; boxes: PageBoxes; iccRef: PDFRef }> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.setTitle(page.title?.trim() || 'Map poster');
+  doc.setProducer('carto-export');
+  doc.setCreator('carto-export');
+  const boxes = pageBoxes(page);
+  const pdfPage = doc.addPage([boxes.media.width, boxes.media.height]);
+  pdfPage.setBleedBox(boxes.bleed.x, boxes.bleed.y, boxes.bleed.width, boxes.bleed.height);
+  pdfPage.setTrimBox(boxes.trim.x, boxes.trim.y, boxes.trim.width, boxes.trim.height);
+  const iccRef = addSrgbOutputIntent(doc, await srgbProfile());
+  if (page.cropMarks) drawCropMarks(pdfPage, boxes);
+  return { doc, page: pdfPage, boxes, iccRef };
+}
+
+/** The ICC profile as a stream, named by the catalog's OutputIntents (PDF/X style) and usable as an ICCBased colour space. */
+function addSrgbOutputIntent(doc: PDFDocument, icc: Uint8Array): PDFRef {
+  const context = doc.context;
+  const iccRef = context.register(context.flateStream(icc, { N: 3 }));
+  const intent = context.obj({
+    Type: 'OutputIntent',
+    S: 'GTS_PDFX',
+    OutputConditionIdentifier: PDFString.of('sRGB IEC61966-2.1'),
+    Info: PDFString.of('sRGB IEC61966-2.1'),
+    DestOutputProfile: iccRef,
+  });
+  doc.catalog.set(PDFName.of('OutputIntents'), context.obj([intent]));
+  return iccRef;
+}
+
+/** Eight hairlines in registration black, lined up with the trim, starting past the bleed. */
+function drawCropMarks(page: PDFPage, boxes: PageBoxes): void {
+  const { trim, bleed } = boxes;
+  const gap = CROP_MARK.offsetPt;
+  const len = CROP_MARK.lengthPt;
+  const xs = [trim.x, trim.x + trim.width];
+  const ys = [trim.y, trim.y + trim.height];
+  const left = bleed.x - gap;
+  const right = bleed.x + bleed.width + gap;
+  const bottom = bleed.y - gap;
+  const top = bleed.y + bleed.height + gap;
+  let ops = `q 0 0 0 1 K ${CROP_MARK.widthPt} w 0 J\n`;
+  for (const y of ys) ops += `${left} ${y} m ${left - len} ${y} l S ${right} ${y} m ${right + len} ${y} l S\n`;
+  for (const x of xs) ops += `${x} ${bottom} m ${x} ${bottom - len} l S ${x} ${top} m ${x} ${top + len} l S\n`;
+  ops += 'Q\n';
+  appendContent(page, ops);
+}
+
+/** Adds a content stream (raw PDF operators) to the page, after what it already draws. */
+export function appendContent(page: PDFPage, operators: string | Uint8Array): void {
+  const context = page.doc.context;
+  page.node.addContentStream(context.register(context.flateStream(operators)));
 }
 
 interface ImageSource {
   width: number;
   height: number;
-  /** Byte ranges of the file that form the image stream, in order. */
-  ranges: { start: number; length: number }[];
-  dictionary: string;
+  data: Uint8Array;
+  dictionary: Record<string, unknown>;
 }
 
 /**
- * Writes a one-page PDF whose page is filled by the image in `imageFile`
- * (PNG or JPEG), copying the compressed image data into the PDF unchanged:
- * PNG IDAT data is already a FlateDecode stream with PNG predictors, and a
- * JPEG is a DCTDecode stream. No decode, no re-encode, no whole-file buffer —
- * pdf-lib's embedPng re-encodes in JavaScript and takes minutes at 100+ MP.
+ * Writes a print PDF whose bleed box is filled by the image in `imageFile`
+ * (PNG or JPEG, sized trim + bleed), copying its compressed data into the PDF
+ * unchanged: PNG IDAT data is already a FlateDecode stream with PNG
+ * predictors, a JPEG is a DCTDecode stream. pdf-lib's own embedPng decodes
+ * and re-encodes in JavaScript, which takes minutes at 100+ MP.
  */
-export async function writeImagePdf(imageFile: string, pdfFile: string, page: PdfPage): Promise<void> {
-  const fd = await fs.promises.open(imageFile, 'r');
-  let image: ImageSource;
-  try {
-    const head = Buffer.alloc(8);
-    await fd.read(head, 0, 8, 0);
-    image = head.equals(PNG_SIGNATURE) ? await scanPng(fd) : head[0] === 0xff && head[1] === 0xd8 ? await scanJpeg(fd) : unsupported();
-  } finally {
-    await fd.close();
-  }
-
-  const out = fs.createWriteStream(pdfFile);
-  const offsets: number[] = [];
-  let written = 0;
-  const write = async (text: string | Buffer) => {
-    const chunk = typeof text === 'string' ? Buffer.from(text, 'latin1') : text;
-    written += chunk.length;
-    if (!out.write(chunk)) await once(out, 'drain');
-  };
-  const object = async (body: string) => {
-    offsets.push(written);
-    await write(`${offsets.length} 0 obj\n${body}\nendobj\n`);
-  };
-
-  const w = formatNumber(page.widthPt);
-  const h = formatNumber(page.heightPt);
-  const content = `q ${w} 0 0 ${h} 0 0 cm /Im0 Do Q\n`;
-  const imageLength = image.ranges.reduce((sum, r) => sum + r.length, 0);
-
-  await write('%PDF-1.5\n%\xe2\xe3\xcf\xd3\n');
-  await object('<< /Type /Catalog /Pages 2 0 R >>');
-  await object('<< /Type /Pages /Kids [3 0 R] /Count 1 >>');
-  await object(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${w} ${h}] /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>`);
-  offsets.push(written);
-  await write(`4 0 obj\n<< /Type /XObject /Subtype /Image /Width ${image.width} /Height ${image.height} ${image.dictionary} /Length ${imageLength} >>\nstream\n`);
-  const source = await fs.promises.open(imageFile, 'r');
-  try {
-    for (const range of image.ranges) {
-      for (let done = 0; done < range.length; ) {
-        const { bytesRead, buffer } = await source.read(Buffer.allocUnsafe(Math.min(COPY_CHUNK, range.length - done)), 0, undefined, range.start + done);
-        if (bytesRead === 0) throw new InvalidOutputError('The image file ended before its data did.');
-        await write(buffer.subarray(0, bytesRead));
-        done += bytesRead;
-      }
-    }
-  } finally {
-    await source.close();
-  }
-  await write('\nendstream\nendobj\n');
-  await object(`<< /Length ${content.length} >>\nstream\n${content}endstream`);
-  await object(`<< /Producer (carto-export) /Title (${escapePdfString(page.title ?? 'Map poster')}) >>`);
-
-  const xref = written;
-  await write(`xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`);
-  await write(`trailer\n<< /Size ${offsets.length + 1} /Root 1 0 R /Info ${offsets.length} 0 R >>\nstartxref\n${xref}\n%%EOF\n`);
-  out.end();
-  await once(out, 'finish');
+export async function writeImagePdf(imageFile: string, pdfFile: string, page: PrintPage): Promise<void> {
+  const bytes = await fs.readFile(imageFile);
+  const image = bytes.subarray(0, 8).equals(PNG_SIGNATURE) ? scanPng(bytes) : bytes[0] === 0xff && bytes[1] === 0xd8 ? scanJpeg(bytes) : unsupported();
+  const { doc, page: pdfPage, boxes, iccRef } = await createPrintPdf(page);
+  const context = doc.context;
+  const imageRef = context.register(
+    context.stream(image.data, {
+      Type: 'XObject',
+      Subtype: 'Image',
+      Width: image.width,
+      Height: image.height,
+      ColorSpace: context.obj([PDFName.of('ICCBased'), iccRef]),
+      BitsPerComponent: 8,
+      ...image.dictionary,
+    }),
+  );
+  pdfPage.node.setXObject(PDFName.of('Poster'), imageRef);
+  // The image fills the bleed box; crop marks lie outside it.
+  const { x, y, width, height } = boxes.bleed;
+  appendContent(pdfPage, `q ${n(width)} 0 0 ${n(height)} ${n(x)} ${n(y)} cm /Poster Do Q\n`);
+  await fs.writeFile(pdfFile, await doc.save({ useObjectStreams: false }));
 }
 
-/** Copy size: large enough to keep the disk busy, small enough to stay out of the memory peak. */
-const COPY_CHUNK = 4 * 1024 * 1024;
+const n = (value: number) => Number(value.toFixed(3)).toString();
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Reads chunk headers only; the IDAT payloads stay on disk until they are copied. */
-async function scanPng(fd: fs.promises.FileHandle): Promise<ImageSource> {
-  const { size } = await fd.stat();
-  const header = Buffer.alloc(8);
-  const ranges: ImageSource['ranges'] = [];
+/** Collects the IDAT payloads; the rest of the PNG (chunk headers, its own ICC chunk) is not needed in a PDF. */
+function scanPng(bytes: Buffer): ImageSource {
+  const parts: Buffer[] = [];
   let width = 0;
   let height = 0;
-  let position = 8;
-  while (position + 8 <= size) {
-    await fd.read(header, 0, 8, position);
-    const length = header.readUInt32BE(0);
-    const type = header.toString('latin1', 4, 8);
+  for (let position = 8; position + 8 <= bytes.length; ) {
+    const length = bytes.readUInt32BE(position);
+    const type = bytes.toString('latin1', position + 4, position + 8);
     if (type === 'IHDR') {
-      const ihdr = Buffer.alloc(13);
-      await fd.read(ihdr, 0, 13, position + 8);
-      width = ihdr.readUInt32BE(0);
-      height = ihdr.readUInt32BE(4);
-      const [bitDepth, colourType, , , interlace] = [ihdr[8], ihdr[9], ihdr[10], ihdr[11], ihdr[12]];
+      width = bytes.readUInt32BE(position + 8);
+      height = bytes.readUInt32BE(position + 12);
+      const [bitDepth, colourType, interlace] = [bytes[position + 16], bytes[position + 17], bytes[position + 20]];
       // Only what a PDF Flate image with predictors can take as is: 8-bit RGB, not interlaced.
       if (bitDepth !== 8 || colourType !== 2 || interlace !== 0) {
         throw new InvalidOutputError(`PNG for PDF must be 8-bit RGB without interlace (got depth ${bitDepth}, colour type ${colourType}, interlace ${interlace}).`);
       }
     } else if (type === 'IDAT') {
-      ranges.push({ start: position + 8, length });
+      parts.push(bytes.subarray(position + 8, position + 8 + length));
     } else if (type === 'IEND') {
       break;
     }
     position += 12 + length;
   }
-  if (!width || ranges.length === 0) throw new InvalidOutputError('The PNG for the PDF has no image data.');
+  if (!width || parts.length === 0) throw new InvalidOutputError('The PNG for the PDF has no image data.');
   return {
     width,
     height,
-    ranges,
-    dictionary: `/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns ${width} >>`,
+    data: Buffer.concat(parts),
+    dictionary: { Filter: 'FlateDecode', DecodeParms: { Predictor: 15, Colors: 3, BitsPerComponent: 8, Columns: width } },
   };
 }
 
 /** Finds the frame header (SOF) for the size; the whole file is the DCTDecode stream. */
-async function scanJpeg(fd: fs.promises.FileHandle): Promise<ImageSource> {
-  const { size } = await fd.stat();
-  const marker = Buffer.alloc(9);
-  let position = 2;
-  while (position + 4 <= size) {
-    await fd.read(marker, 0, 9, position);
-    if (marker[0] !== 0xff) break;
-    const type = marker[1];
-    const length = marker.readUInt16BE(2);
+function scanJpeg(bytes: Buffer): ImageSource {
+  for (let position = 2; position + 9 < bytes.length && bytes[position] === 0xff; ) {
+    const type = bytes[position + 1];
+    const length = bytes.readUInt16BE(position + 2);
     if (type >= 0xc0 && type <= 0xc3) {
-      const components = (await fd.read(Buffer.alloc(1), 0, 1, position + 9)).buffer[0];
+      const components = bytes[position + 9];
       if (components !== 3) throw new InvalidOutputError(`JPEG for PDF must be RGB (got ${components} components).`);
-      return {
-        height: marker.readUInt16BE(5),
-        width: marker.readUInt16BE(7),
-        ranges: [{ start: 0, length: size }],
-        dictionary: '/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode',
-      };
+      return { height: bytes.readUInt16BE(position + 5), width: bytes.readUInt16BE(position + 7), data: bytes, dictionary: { Filter: 'DCTDecode' } };
     }
     position += 2 + length;
   }
@@ -156,10 +185,24 @@ function unsupported(): never {
   throw new InvalidOutputError('A PDF can only wrap a PNG or a JPEG image.');
 }
 
-function formatNumber(value: number): string {
-  return Number(value.toFixed(3)).toString();
-}
-
-function escapePdfString(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, '?').replace(/([\\()])/g, '\\$1');
+/** Reads the PDF back (pdf-lib) and checks it has one page with the asked boxes: it was written whole and right. */
+export async function checkPdfFile(file: string, page: PrintPage): Promise<void> {
+  let doc: PDFDocument;
+  try {
+    doc = await PDFDocument.load(await fs.readFile(file), { updateMetadata: false });
+  } catch (e) {
+    throw new InvalidOutputError(`The PDF was not written completely: ${(e as Error).message}`);
+  }
+  const pages = doc.getPages();
+  if (pages.length !== 1) throw new InvalidOutputError(`The PDF has ${pages.length} pages, expected 1.`);
+  const expected = pageBoxes(page);
+  const media = pages[0].getMediaBox();
+  const trim = pages[0].getTrimBox();
+  const close = (a: number, b: number) => Math.abs(a - b) < 0.01;
+  if (!close(media.width, expected.media.width) || !close(media.height, expected.media.height)) {
+    throw new InvalidOutputError(`The PDF page is ${media.width}×${media.height} pt, expected ${expected.media.width}×${expected.media.height} pt.`);
+  }
+  if (!close(trim.width, page.trimPt.width) || !close(trim.height, page.trimPt.height)) {
+    throw new InvalidOutputError(`The PDF trim box is ${trim.width}×${trim.height} pt, expected ${page.trimPt.width}×${page.trimPt.height} pt.`);
+  }
 }

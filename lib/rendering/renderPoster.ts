@@ -7,19 +7,29 @@ import { captureTile, openRendererPage, type PosterGeometry } from './capture';
 import { encodeImage, type ImageKind } from './encode';
 import { InvalidRenderRequestError, RenderCancelledError, TileOutageError } from './errors';
 import { OUTPUT_FORMATS, THUMBNAIL, type OutputFormat } from './formats';
-import { writeImagePdf } from './pdf';
+import { checkPdfFile, writeImagePdf } from './pdf';
 import { DEFAULT_TILING, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
-import { checkImageFile, checkPdfFile, writeThumbnail } from './validate';
+import { checkImageFile, writeThumbnail } from './validate';
 
 export interface RenderPosterRequest extends PosterGeometry {
   /** The renderer page, already carrying the poster's configuration. */
   url: string;
-  format: OutputFormat;
-  /** Print resolution; the PDF page is `width / dpi` × `height / dpi` inches. */
+  format: RasterFormat;
+  /** Print resolution; the PDF trim is `width / dpi` × `height / dpi` inches. */
   dpi: number;
   /** PDF document title. */
   title?: string;
+  /**
+   * Print bleed: the file grows by this many px on every side. `map` renders
+   * the map on past the trim (a poster without margin); a colour fills the
+   * bleed with paper (the poster's margin already ends in paper).
+   */
+  bleed?: { px: number; fill: 'map' | string };
+  /** PDF crop marks outside the bleed. */
+  cropMarks?: boolean;
 }
+
+export type RasterFormat = Extract<OutputFormat, 'png' | 'jpeg' | 'pdf'>;
 
 export interface RenderProgress {
   /** For people: "loading renderer", "rendering tile 3/12", "stitching and encoding", "checking", "writing PDF". */
@@ -50,6 +60,7 @@ export interface RenderTimeouts {
   encodeMs: number;
 }
 
+const RASTER_FORMATS: RasterFormat[] = ['png', 'jpeg', 'pdf'];
 const DEFAULT_TIMEOUTS: RenderTimeouts = { pageLoadMs: 60_000, tileRenderMs: 60_000, tileCaptureMs: 60_000, encodeMs: 180_000 };
 /** Large posters are ultra presets (10800 px long edge); this bound only stops absurd requests. */
 const MAX_SIDE = 20_000;
@@ -82,7 +93,11 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
   validateRequest(request);
   const started = Date.now();
   const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-  const tiles = planTiles(request.width, request.height, {
+  // With the map running into the bleed, the renderer draws a larger rectangle starting at (-bleed, -bleed) of the poster.
+  const mapBleed = request.bleed && request.bleed.fill === 'map' ? request.bleed.px : 0;
+  const paperBleed = request.bleed && request.bleed.fill !== 'map' ? request.bleed : undefined;
+  const drawn = { width: request.width + 2 * mapBleed, height: request.height + 2 * mapBleed };
+  const tiles = planTiles(drawn.width, drawn.height, {
     ...options.tiling,
     // The capture viewport is rounded up to whole CSS px, so leave room for one CSS px of device pixels.
     maxTileSize: Math.min(options.tiling?.maxTileSize ?? DEFAULT_TILING.maxTileSize, MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
@@ -104,7 +119,8 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
         const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.png`);
-        const result = await captureTile(page, request, tile, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs });
+        const shifted = { ...tile, render: { ...tile.render, x: tile.render.x - mapBleed, y: tile.render.y - mapBleed }, core: { ...tile.core, x: tile.core.x - mapBleed, y: tile.core.y - mapBleed } };
+        const result = await captureTile(page, request, shifted, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs });
         failedTiles += result.failedTiles;
         totalTiles += result.totalTiles;
         files.push({ file, core: tile.core });
@@ -119,11 +135,15 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
     const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
     const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
-    await encodeImage(stitchTiles(request.width, request.height, captured), imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds });
+    const stitched = stitchTiles(drawn.width, drawn.height, captured);
+    const full = paperBleed ? stitched.extend({ top: paperBleed.px, bottom: paperBleed.px, left: paperBleed.px, right: paperBleed.px, background: paperBleed.fill }) : stitched;
+    const bleedPx = request.bleed?.px ?? 0;
+    const fileSize = { width: request.width + 2 * bleedPx, height: request.height + 2 * bleedPx };
+    await encodeImage(full, imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds });
     await Promise.all(captured.map((tile) => fs.rm(tile.file, { force: true })));
 
     await checkpoint('checking', 0.92);
-    await checkImageFile(imageFile, { kind, width: request.width, height: request.height, dpi: request.dpi });
+    await checkImageFile(imageFile, { kind, ...fileSize, dpi: request.dpi });
     const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
     const thumbnail = await writeThumbnail(imageFile, thumbnailFile);
 
@@ -131,7 +151,8 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     if (request.format === 'pdf') {
       await checkpoint('writing PDF', 0.96);
       file = path.join(/*turbopackIgnore: true*/ dir, `poster.${ext}`);
-      const page = { widthPt: (request.width * 72) / request.dpi, heightPt: (request.height * 72) / request.dpi, title: request.title };
+      const pt = (px: number) => (px * 72) / request.dpi;
+      const page = { trimPt: { width: pt(request.width), height: pt(request.height) }, bleedPt: pt(bleedPx), cropMarks: Boolean(request.cropMarks), title: request.title };
       await writeImagePdf(imageFile, file, page);
       await checkPdfFile(file, page);
       await fs.rm(imageFile, { force: true });
@@ -144,8 +165,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       ext,
       contentType,
       bytes: size,
-      width: request.width,
-      height: request.height,
+      ...fileSize,
       dpi: request.dpi,
       thumbnail: { file: thumbnailFile, ext: THUMBNAIL.ext, contentType: THUMBNAIL.contentType, ...thumbnail },
       tiles: tiles.length,
@@ -168,7 +188,8 @@ function validateRequest(request: RenderPosterRequest): void {
   }
   if (!(request.pixelRatio > 0 && request.pixelRatio <= 64)) problems.push('pixelRatio must be above 0 and at most 64');
   if (!(request.dpi >= 36 && request.dpi <= 2400)) problems.push('dpi must be from 36 to 2400');
-  if (!(request.format in OUTPUT_FORMATS)) problems.push(`format must be one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+  if (!RASTER_FORMATS.includes(request.format)) problems.push(`format must be one of ${RASTER_FORMATS.join(', ')}`);
+  if (request.bleed && !(Number.isInteger(request.bleed.px) && request.bleed.px >= 0 && request.bleed.px <= 1000)) problems.push('bleed must be a whole number of px from 0 to 1000');
   if (!/^https?:\/\//.test(request.url)) problems.push('url must be an http(s) URL of the renderer page');
   if (problems.length > 0) throw new InvalidRenderRequestError(`Cannot render this poster: ${problems.join('; ')}.`);
 }

@@ -1,10 +1,8 @@
 import 'server-only';
-import fs from 'node:fs/promises';
 import sharp from 'sharp';
 import { InvalidOutputError } from './errors';
 import type { ImageKind } from './encode';
 import { THUMBNAIL } from './formats';
-import type { PdfPage } from './pdf';
 
 /** Below this standard deviation (0–255) in every channel the poster is one flat colour: nothing was drawn. */
 const BLANK_STDDEV = 1;
@@ -36,24 +34,4 @@ export async function writeThumbnail(file: string, thumbnailFile: string): Promi
     throw new InvalidOutputError('The rendered poster is blank (a single flat colour): the map did not draw.');
   }
   return { width: info.width, height: info.height, bytes: info.size };
-}
-
-/** The PDF is ours, so this is a check that it was written whole with the asked page size. */
-export async function checkPdfFile(file: string, page: PdfPage): Promise<void> {
-  const handle = await fs.open(file, 'r');
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(size, 1024));
-    const tail = Buffer.alloc(Math.min(size, 32));
-    await handle.read(head, 0, head.length, 0);
-    await handle.read(tail, 0, tail.length, size - tail.length);
-    const mediaBox = /\/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]/.exec(head.toString('latin1'));
-    const whole = head.toString('latin1').startsWith('%PDF-') && tail.toString('latin1').trimEnd().endsWith('%%EOF');
-    if (!whole || !mediaBox) throw new InvalidOutputError('The PDF was not written completely.');
-    if (Math.abs(Number(mediaBox[1]) - page.widthPt) > 0.01 || Math.abs(Number(mediaBox[2]) - page.heightPt) > 0.01) {
-      throw new InvalidOutputError(`The PDF page is ${mediaBox[1]}×${mediaBox[2]} pt, expected ${page.widthPt}×${page.heightPt} pt.`);
-    }
-  } finally {
-    await handle.close();
-  }
 }

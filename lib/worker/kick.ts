@@ -1,7 +1,7 @@
 import 'server-only';
 import { after } from 'next/server';
 import { log } from '@/lib/log';
-import { tick } from '@/lib/worker/processJob';
+import { tick } from '@/lib/worker/tick';
 
 // The kick runs inside the enqueueing function after its response, so it has that route's maxDuration (300 s);
 // leave headroom as the cron route does. The worker's lease is longer still.

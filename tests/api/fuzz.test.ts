@@ -85,7 +85,7 @@ const segment = fc.oneof(fc.uuid(), fc.integer({ min: -5, max: 40000 }).map(Stri
   .map((s) => encodeURIComponent(s.isWellFormed() ? s : s.toWellFormed()))
   .filter((s) => s !== '' && s !== '.' && s !== '..');
 
-const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('cursor', 'status', 'limit', 'thumbnail', 'sig', 'expires', 'name', 'token_hash', 'code', 'type', 'next'), text), fc.oneof(text, fc.integer().map(String))), { maxLength: 4 })
+const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('cursor', 'status', 'limit', 'thumbnail', 'sig', 'expires', 'name', 'token_hash', 'code', 'type', 'next', 'q', 'source'), text), fc.oneof(text, fc.integer().map(String))), { maxLength: 4 })
   .map((pairs) => {
     const q = new URLSearchParams(pairs.map(([k, v]) => [k.toWellFormed(), v.toWellFormed()])).toString();
     return q ? `?${q}` : '';

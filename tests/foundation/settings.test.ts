@@ -5,8 +5,7 @@ process.env.EXPORT_BACKOFF_MAX_SECONDS = '120';
 
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSql } from '@/lib/db/client';
-import { applyQueueSettings, getQueueSettings } from '@/lib/exports/settings';
-import { queueSettingsFromEnv } from '@/lib/worker/settings';
+import { applyQueueSettings, getQueueSettings, queueSettingsFromEnv } from '@/lib/exports/settings';
 
 afterAll(closeSql);
 

@@ -3,7 +3,7 @@ import { GET } from '@/app/api/metrics/route';
 import { closeSql, sql } from '@/lib/db/client';
 import { cancelExport, requestExport } from '@/lib/exports/queue';
 import { claimJobs, completeJob, failJob } from '@/lib/exports/workerQueue';
-import { browserPool } from '@/lib/worker/processJob';
+import { browserPool } from '@/lib/worker/browserPool';
 import { recordMetric } from '@/lib/metrics';
 import { formatPrometheus } from '@/lib/metrics/prometheus';
 import { createUser, posterRequest, rejection, sleep } from '../queue/helpers';

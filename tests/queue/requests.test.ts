@@ -9,6 +9,7 @@ import { cancelExport, getExport, listExports, recordDownload, requestExport, re
 import { applyQueueSettings } from '@/lib/exports/settings';
 import { claimJobs, completeJob, failJob, heartbeat } from '@/lib/exports/workerQueue';
 import { createUser, posterRequest, rejection } from './helpers';
+import { MAX_STORED_REQUEST_BYTES } from '@/lib/overlays/limits';
 
 afterAll(closeSql);
 
@@ -126,7 +127,7 @@ describe('a batch', () => {
       withUser(user, (tx) => tx`select * from public.request_export_batch(${tx.json([posterRequest(), { poster: {}, format: 'gif', size: 'small' }, posterRequest()] as never)})`),
     );
     expect(raw).toMatchObject({ code: 'CX005', message: 'invalid_request' });
-    expect(JSON.parse((raw as unknown as { detail: string }).detail)).toEqual({ index: 1, problem: 'format must be one of png, jpeg, pdf' });
+    expect(JSON.parse((raw as unknown as { detail: string }).detail)).toEqual({ index: 1, problem: 'format must be one of png, jpeg, pdf, svg, vector-pdf' });
     expect(await count(user.sub)).toBe(0);
   });
 
@@ -150,7 +151,7 @@ describe('requests SQL checks even when zod is bypassed', () => {
     ['no poster', '{"format":"png","size":"small"}', /poster must be an object/],
     ['unknown format', '{"poster":{},"format":"gif","size":"small"}', /format must be one of/],
     ['unknown size', '{"poster":{},"format":"png","size":"huge"}', /size must be one of/],
-    ['too large', JSON.stringify({ poster: { blob: 'x'.repeat(300_000) }, format: 'png', size: 'small' }), /larger than 262144 bytes/],
+    ['too large', JSON.stringify({ poster: { blob: 'x'.repeat(MAX_STORED_REQUEST_BYTES) }, format: 'png', size: 'small' }), new RegExp(`larger than ${MAX_STORED_REQUEST_BYTES} bytes`)],
   ])('%s', async (_, body, problem) => {
     const user = await createUser();
     const e = await rejection(withUser(user, (tx) => tx`select * from public.request_export(${body}::text::jsonb)`));

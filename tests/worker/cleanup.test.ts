@@ -27,7 +27,7 @@ async function storedJob(user: JwtClaims, end: 'succeeded' | 'failed') {
   if (end === 'succeeded') {
     await completeJob(job.id, claimed.leaseToken, { path: paths.result, bytes: 3, width: 10, height: 15, contentType: 'image/png', thumbnailPath: paths.thumbnail });
   } else {
-    await failJob(job.id, claimed.leaseToken, 'invalid_config', 'bad poster', false);
+    await failJob(job.id, claimed.leaseToken, 'invalid_poster', 'bad poster', false);
   }
   return { id: job.id, paths };
 }

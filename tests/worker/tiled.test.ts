@@ -2,7 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { appUrl } from '@/lib/env';
-import { browserPool } from '@/lib/worker/processJob';
+import { browserPool } from '@/lib/worker/browserPool';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { mapViewForOutput, posterPixelSize } from '@/lib/poster/geometry';
 import { renderPoster, type RenderedPoster } from '@/lib/rendering/renderPoster';

@@ -12,7 +12,6 @@ import { NotFound } from '@/lib/exports/errors';
 import { presentExport } from '@/lib/exports/present';
 import { getExport } from '@/lib/exports/queue';
 import { physicalSize } from '@/lib/poster/geometry';
-import { SIZE_PRESETS } from '@/lib/poster/presets';
 
 export const dynamic = 'force-dynamic';
 export const metadata = { title: 'Export — carto-export' };
@@ -42,11 +41,16 @@ export default async function ExportPage({ params }: { params: Promise<{ id: str
             </div>
             <dl className={styles.facts}>
               <dt>File</dt>
-              <dd>{job.format.toUpperCase()} · {SIZE_PRESETS[job.size].label}{job.result ? ` · ${formatBytes(job.result.bytes)}` : ''}</dd>
-              <dt>Pixels</dt>
-              <dd>{job.width} × {job.height} px</dd>
+              <dd>{job.format.toUpperCase()} · {job.sizeLabel}{job.result ? ` · ${formatBytes(job.result.bytes)}` : ''}</dd>
+              <dt>{job.format === 'svg' || job.format === 'vector-pdf' ? 'Page' : 'Pixels'}</dt>
+              <dd>{job.width} × {job.height} {job.format === 'svg' || job.format === 'vector-pdf' ? 'pt' : 'px'}</dd>
               <dt>Print size</dt>
-              <dd>{print.inches.width.toFixed(1)} × {print.inches.height.toFixed(1)} in · {print.cm.width.toFixed(1)} × {print.cm.height.toFixed(1)} cm at {job.dpi} DPI</dd>
+              <dd>
+                {job.paper
+                  ? `${job.paper.widthMm} × ${job.paper.heightMm} mm trimmed${job.paper.bleedMm ? `, ${job.paper.bleedMm} mm bleed on each side` : ''}`
+                  : `${print.inches.width.toFixed(1)} × ${print.inches.height.toFixed(1)} in · ${print.cm.width.toFixed(1)} × ${print.cm.height.toFixed(1)} cm`}
+                {job.format === 'svg' || job.format === 'vector-pdf' ? ' · vector' : ` at ${job.dpi} DPI`}
+              </dd>
               <dt>Created</dt>
               <dd><time dateTime={job.createdAt}>{dateFormat.format(new Date(job.createdAt))}</time></dd>
               {job.result && job.status === 'succeeded' && (

@@ -1,11 +1,14 @@
 import 'server-only';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import GeoJSONVT from 'geojson-vt';
+import GeoJSONVT, { type LegacyFeature } from 'geojson-vt';
 import { fromGeojsonVt } from 'vt-pbf';
 import { env } from '@/lib/env';
+import { vectorLayers } from '@/lib/map/openmaptiles/schema';
 import { OFFLINE_ATTRIBUTION, OFFLINE_MAXZOOM, OFFLINE_TILES_PATH } from '@/lib/map/tileSource';
-import { BASEMAP_LAYERS, BASEMAP_VERSION, buildBasemapData, type BasemapData, type BasemapLayer } from './build';
+import { BASEMAP_LAYERS, BASEMAP_VERSION, buildBasemapData, type BasemapData } from './build';
+import { MIN_ZOOM_KEY } from './features';
+import { repairPolygonRings } from './rings';
 
 /**
  * Serves the offline basemap. Its data is built once into
@@ -52,7 +55,7 @@ async function loadBasemapData(file: string): Promise<BasemapData> {
   }
 }
 
-type Indexes = Record<BasemapLayer, GeoJSONVT>;
+type Indexes = Record<string, GeoJSONVT>;
 const indexes = new Map<string, Promise<Indexes>>();
 
 function indexesFor(file: string): Promise<Indexes> {
@@ -60,7 +63,7 @@ function indexesFor(file: string): Promise<Indexes> {
   if (!pending) {
     pending = loadBasemapData(file).then((data) =>
       Object.fromEntries(
-        BASEMAP_LAYERS.map((layer) => [layer, new GeoJSONVT(data.layers[layer], { maxZoom: OFFLINE_MAXZOOM, indexMaxZoom: 4, tolerance: 3, buffer: 64 })]),
+        BASEMAP_LAYERS.map((layer) => [layer, new GeoJSONVT({ type: 'FeatureCollection', features: data.layers[layer] ?? [] }, { maxZoom: OFFLINE_MAXZOOM, indexMaxZoom: 4, tolerance: layer === 'water' ? 1 : 3, buffer: 64 })]),
       ) as Indexes,
     );
     pending.catch(() => indexes.delete(file));
@@ -77,10 +80,25 @@ export async function basemapTile(z: number, x: number, y: number, file = basema
   const layers = await indexesFor(file);
   const tiles: Record<string, NonNullable<ReturnType<GeoJSONVT['getTile']>>> = {};
   for (const name of BASEMAP_LAYERS) {
-    const tile = layers[name].getTile(z, x, y);
-    if (tile && tile.features.length) tiles[name] = tile;
+    const tile = layers[name]!.getTile(z, x, y);
+    // The schema's per-zoom selection: a feature enters its layer at its own first zoom.
+    const features: LegacyFeature[] = [];
+    for (const f of tile?.features ?? []) {
+      if (Number(f.tags?.[MIN_ZOOM_KEY] ?? 0) > z) continue;
+      const tags = withoutZoom(f.tags ?? {});
+      if (f.type !== 3) features.push({ ...f, tags } as LegacyFeature);
+      else {
+        const geometry = repairPolygonRings(f.geometry);
+        if (geometry.length) features.push({ ...f, tags, geometry });
+      }
+    }
+    if (tile && features.length) tiles[name] = { ...tile, features };
   }
   return fromGeojsonVt(tiles, { version: 2, extent: 4096 });
+}
+
+function withoutZoom(tags: Record<string, unknown>) {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => key !== MIN_ZOOM_KEY));
 }
 
 /** TileJSON of the offline basemap, for clients that want one (MapLibre takes the tiles URL directly). */
@@ -95,6 +113,6 @@ export function basemapTileJson(baseUrl: string) {
     maxzoom: OFFLINE_MAXZOOM,
     bounds: [-180, -85.0511, 180, 85.0511],
     center: [-85.6325, 41.9437, 13],
-    vector_layers: BASEMAP_LAYERS.map((id) => ({ id, fields: {} })),
+    vector_layers: vectorLayers(BASEMAP_LAYERS),
   };
 }

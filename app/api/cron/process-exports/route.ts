@@ -1,5 +1,5 @@
-import { tick } from '@/lib/worker/processJob';
 import { assertOperator } from '@/lib/http/access';
+import { tick } from '@/lib/worker/tick';
 import { errorResponse } from '@/lib/http/respond';
 
 export const dynamic = 'force-dynamic';

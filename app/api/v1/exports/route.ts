@@ -2,7 +2,11 @@ import type { NextRequest } from 'next/server';
 import { listExports, requestExport } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
+import { z } from 'zod';
+import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
+import { withPlaceResolved } from '@/lib/places/resolve';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { apiExportCreateSchema, apiExportListQuerySchema, type ApiExport, type ApiExportList } from '@/types/api';
 import { idempotencyKeyOf, NO_STORE } from '../_lib/http';
 import { kickWorker } from '@/lib/worker/kick';
@@ -14,7 +18,9 @@ export const maxDuration = 300;
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     const claims = await personCalling(request, 'POST /api/v1/exports');
-    const { idempotencyKey: bodyKey, ...exportRequest } = await parseJsonBody(request, apiExportCreateSchema);
+    // `"place": "Kyoto"` frames the poster (or the default one) on that place before the body is checked.
+    const json = withPlaceResolved(await parseJsonBody(request, z.unknown(), MAX_EXPORT_REQUEST_BYTES), DEFAULT_POSTER);
+    const { idempotencyKey: bodyKey, ...exportRequest } = parseWith(apiExportCreateSchema, json);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const { job, created } = await requestExport(claims, exportRequest, { idempotencyKey });
     if (created) kickWorker(1);

@@ -2,7 +2,11 @@ import type { NextRequest } from 'next/server';
 import { requestExportBatch } from '@/lib/exports/queue';
 import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
-import { errorResponse, parseJsonBody } from '@/lib/http/respond';
+import { z } from 'zod';
+import { errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
+import { withPlacesResolved } from '@/lib/places/resolve';
+import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { MAX_BATCH_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { apiExportBatchCreateSchema, type ApiExportBatch } from '@/types/api';
 import { idempotencyKeyOf, NO_STORE } from '../../_lib/http';
 import { kickWorker } from '@/lib/worker/kick';
@@ -13,7 +17,8 @@ export const maxDuration = 300;
 export async function POST(request: NextRequest): Promise<Response> {
   try {
     const claims = await personCalling(request, 'POST /api/v1/exports/batch');
-    const { exports, idempotencyKey: bodyKey } = await parseJsonBody(request, apiExportBatchCreateSchema);
+    const json = withPlacesResolved(await parseJsonBody(request, z.unknown(), MAX_BATCH_REQUEST_BYTES), DEFAULT_POSTER);
+    const { exports, idempotencyKey: bodyKey } = parseWith(apiExportBatchCreateSchema, json);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const queued = await requestExportBatch(claims, exports, { idempotencyKey });
     const created = queued.filter((q) => q.created).length;

@@ -4,7 +4,8 @@ import { presentExport } from '@/lib/exports/present';
 import { personCalling } from '@/lib/http/access';
 import { errorResponse } from '@/lib/http/respond';
 import type { JwtClaims } from '@/types/auth';
-import type { ExportJob, ExportStatus } from '@/types/exports';
+import type { ExportJob } from '@/types/exports';
+import { isTerminalStatus } from '@/types/vocabulary';
 
 export const maxDuration = 300;
 
@@ -12,7 +13,6 @@ const POLL_MS = 1_000;
 const HEARTBEAT_MS = 15_000;
 // End the stream before the platform cuts it; EventSource reconnects and gets the current status first.
 const STREAM_MS = (maxDuration - 30) * 1000;
-const TERMINAL: readonly ExportStatus[] = ['succeeded', 'failed', 'cancelled', 'expired'];
 
 /**
  * Server-sent events: the status object (as GET /api/v1/exports/:id) now and
@@ -63,7 +63,7 @@ async function* statusEvents(claims: JwtClaims, first: ExportJob, signal: AbortS
   yield `retry: 5000\ndata: ${last}\n\n`;
   let status = first.status;
   let quietSince = Date.now();
-  while (!TERMINAL.includes(status) && !signal.aborted && Date.now() - started < STREAM_MS) {
+  while (!isTerminalStatus(status) && !signal.aborted && Date.now() - started < STREAM_MS) {
     await sleep(POLL_MS, signal);
     if (signal.aborted) return;
     let job: ExportJob;
