@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { appCall, makeCallers, type Callers } from './appCallers';
 import { routeFiles, sampleUrl, type RouteFile } from '../support/routeFiles';
 
@@ -67,7 +68,7 @@ const bodies = fc.oneof(
   { arbitrary: fc.record({ name: jsonish, email: fc.oneof(text, text.map((t) => `${t}@${FUZZ_EMAIL_DOMAIN}`)) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)), weight: 2 },
   { arbitrary: jsonish.map((v) => JSON.stringify(v) ?? ''), weight: 2 },
   { arbitrary: text, weight: 1 },
-  { arbitrary: fc.constant(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })), weight: 1 },
+  { arbitrary: fc.constant(JSON.stringify({ pad: 'x'.repeat(MAX_EXPORT_REQUEST_BYTES) })), weight: 1 },
 );
 
 const contentTypes = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded',
