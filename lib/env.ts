@@ -32,6 +32,17 @@ export const envSchema = z
         .optional(),
     ),
     DATABASE_POOL_MAX: int(10, 1, 200),
+    /**
+     * A direct (or session-mode) connection for `npm run worker`: LISTEN/NOTIFY and prepared statements.
+     * Unset → DATABASE_URL unless that is Supabase's transaction pooler (port 6543); then the worker polls.
+     */
+    WORKER_DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection string')
+        .optional(),
+    ),
     /** Folder for embedded Postgres data, local exports and the offline basemap. */
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
     EMBEDDED_PG_PORT: int(54329, 1024, 65535),

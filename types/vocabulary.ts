@@ -21,6 +21,7 @@ export type OutputFormat = (typeof OUTPUT_FORMAT_IDS)[number];
 /** Formats drawn as paths and text from the vector tiles, not as pixels by Chromium. */
 export const VECTOR_FORMATS = ids(['svg', 'vector-pdf'] as const);
 export type VectorFormat = (typeof VECTOR_FORMATS)[number];
+export const isVectorFormat = (format: string): format is VectorFormat => (VECTOR_FORMATS as readonly string[]).includes(format);
 
 /** Size presets by long edge (lib/poster/presets.ts has their pixels and DPI). */
 export const SIZE_PRESET_IDS = ids(['social', 'small', 'medium', 'large', 'ultra'] as const);
@@ -69,7 +70,7 @@ export type PaletteRole = (typeof PALETTE_ROLES)[number];
 export const LAYER_TOGGLES = ids(['streets', 'buildings', 'water', 'parks', 'railroads', 'contours', 'labels'] as const);
 export type LayerToggle = (typeof LAYER_TOGGLES)[number];
 
-/** lib/poster/fonts.ts holds each font's package and family. */
+/** lib/map/fonts.ts holds each font's package and family. */
 export const POSTER_FONT_IDS = ids(['inter', 'montserrat', 'space-grotesk', 'oswald', 'playfair-display', 'lora'] as const);
 export type PosterFontId = (typeof POSTER_FONT_IDS)[number];
 export const FONT_WEIGHTS = [400, 500, 700] as const;

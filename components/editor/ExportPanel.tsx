@@ -9,7 +9,7 @@ import { ExportJobStatus } from '@/components/exports/ExportJobStatus';
 import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { CUSTOM_PAPER, LENGTH_UNITS, outputDimensions, PAPER_SIZE_IDS, PAPER_SIZES, PRINT_DPIS, printLayout, printOptionProblems, PT_PER_MM, type LengthUnit, type PaperSizeId, type PrintDpi, type PrintOptions } from '@/lib/poster/paper';
 import { ORIENTATIONS, SIZE_PRESET_IDS, SIZE_PRESETS, type Orientation } from '@/lib/poster/presets';
-import { isVectorFormat } from '@/lib/rendering/formats';
+import { isVectorFormat } from '@/types/vocabulary';
 import { resumeExportWatching, useExportStore } from '@/stores/exportStore';
 import { usePosterStore } from '@/stores/posterStore';
 import type { ExportFormat } from '@/types/exports';
@@ -154,6 +154,16 @@ export function ExportPanel() {
           <label><input type="checkbox" name="bleed" checked={bleed} onChange={(e) => setBleed(e.target.checked)} /> Bleed (3 mm, 0.125 in on inch sizes)</label>
           {(format === 'pdf' || format === 'vector-pdf') && (
             <label><input type="checkbox" name="crop-marks" checked={cropMarks} onChange={(e) => setCropMarks(e.target.checked)} /> Crop marks</label>
+          )}
+          {layout && (
+            <div
+              className={styles.paperSheet}
+              aria-hidden
+              // The sheet as cut (trim) inside the bleed, to scale.
+              style={{ aspectRatio: `${layout.trimPt.width + 2 * layout.bleedPt} / ${layout.trimPt.height + 2 * layout.bleedPt}`, padding: `${(100 * layout.bleedPt) / (layout.trimPt.width + 2 * layout.bleedPt)}%` }}
+            >
+              <div className={styles.paperTrim} />
+            </div>
           )}
           {layout && (
             <p className={editor.note} data-testid="export-paper">

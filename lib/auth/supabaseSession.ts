@@ -3,6 +3,7 @@ import { createServerClient, type CookieMethodsServer } from '@supabase/ssr';
 import type { AuthError } from '@supabase/supabase-js';
 import { cookies } from 'next/headers';
 import { NextResponse, type NextRequest } from 'next/server';
+import ws from 'ws';
 import { AuthUnavailable } from '@/lib/auth/errors';
 import { authMode } from '@/lib/auth/tokens';
 import { appUrl, env, supabaseKeys } from '@/lib/env';
@@ -23,7 +24,11 @@ export class SignInRefused extends Error {
 
 function client(cookieMethods: CookieMethodsServer) {
   const e = env();
-  return createServerClient(e.SUPABASE_URL!, supabaseKeys(e).publishable!, { cookies: cookieMethods });
+  return createServerClient(e.SUPABASE_URL!, supabaseKeys(e).publishable!, {
+    cookies: cookieMethods,
+    // supabase-js ≥ 2.55 throws at createClient on Node 20 without a WebSocket implementation, even with realtime unused.
+    realtime: { transport: ws as unknown as typeof WebSocket },
+  });
 }
 
 /** For server actions and route handlers, which may write the response's cookies. */

@@ -22,6 +22,8 @@ export const ACCESS = {
   'GET /api/auth/session': ['none', 'session'],
   'POST /api/auth/sign-in': ['none'],
   'POST /api/auth/sign-out': ['none'],
+  // The production sign-in form (Supabase Auth): the password or the emailed code is the credential.
+  'POST /api/auth/supabase': ['none'],
   'GET /api/cron/cleanup-exports': ['cronSecret'],
   'GET /api/cron/process-exports': ['cronSecret'],
   // The signed URL (HMAC, expiring) is the credential.
@@ -47,7 +49,7 @@ export const ACCESS = {
   'DELETE /api/v1/keys/[id]': ['session'],
   'GET /api/v1/webhook-secret': ['session'],
   'POST /api/v1/webhook-secret/rotate': ['session'],
-  // Supabase Auth's email link: its token_hash or code is the credential.
+  // Supabase Auth's sign-in link: the one-time token in its query is the credential.
   'GET /auth/confirm': ['none'],
   'GET /fonts/[file]': ['none'],
   'GET /maplibre/[file]': ['none'],

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { PosterConfig } from '@/types/poster';
-import { FONT_ROUTE, fontFileName, mapFontName } from '@/lib/poster/fonts';
-import type { PosterFontId } from '@/lib/poster/fonts';
+import { FONT_ROUTE, fontFileName, mapFontName } from '@/lib/map/fonts';
+import type { PosterFontId } from '@/lib/map/fonts';
 import { withOverlayLayers } from '@/lib/overlays/layers';
 import { applyPalette, type LayerRoles } from './applyPalette';
 import { CONTOUR_LEVEL_KEY, CONTOUR_SOURCE_LAYER } from './contours';
