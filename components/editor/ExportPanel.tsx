@@ -14,6 +14,7 @@ import { resumeExportWatching, useExportStore } from '@/stores/exportStore';
 import { usePosterStore } from '@/stores/posterStore';
 import type { ExportFormat } from '@/types/exports';
 import editor from './editor.module.css';
+import { designKey, useExportedDesign } from './ExportPanelDesign';
 import styles from './ExportPanel.module.css';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
@@ -68,7 +69,14 @@ export function ExportPanel() {
   const dims = layout ? outputDimensions(layout, vector) : null;
   const pixels = layout ? outputDimensions(layout, false) : posterPixelSize(posterFormat, size);
   const estimate = { seconds: estimateRenderSeconds(format, pixels), bytes: estimateBytes(format, pixels) };
-  const exportNow = () => void startExport({ poster: usePosterStore.getState().config, format, ...print });
+  const { remember, exported } = useExportedDesign(currentId);
+  // The last export belongs to the design on screen only if it was made from exactly this design.
+  const ofThisDesign = exported !== null && exported.design === designKey(poster);
+  const exportNow = () => {
+    const current = usePosterStore.getState().config;
+    remember(current);
+    void startExport({ poster: current, format, ...print });
+  };
 
   return (
     <section className={`${editor.section} ${styles.panel}`} aria-labelledby="export-heading">
@@ -186,7 +194,15 @@ export function ExportPanel() {
           {startProblem.retryAfterSeconds ? ` You can export again in ${formatDuration(startProblem.retryAfterSeconds)}.` : ''}
         </p>
       )}
-      {currentId && <ExportJobStatus id={currentId} />}
+      {currentId && ofThisDesign && <ExportJobStatus id={currentId} />}
+      {currentId && !ofThisDesign && (
+        <p className={editor.note} data-testid="previous-export">
+          {exported
+            ? `Your last export is of an earlier design: “${exported.title}”, ${exported.style} style, ${exported.place}, ${new Date(exported.at).toLocaleString()}. `
+            : 'Your last export is of an earlier design. '}
+          <Link href={`/exports/${currentId}`}>See it</Link>
+        </p>
+      )}
       <nav className={styles.links} aria-label="Account">
         <Link href="/exports">My exports</Link>
         {session === 'signed-in' && <Link href="/settings">Settings</Link>}

@@ -10,6 +10,7 @@ import { POST as createKey } from '@/app/api/v1/keys/route';
 import { DELETE as revokeKey } from '@/app/api/v1/keys/[id]/route';
 import { apiRequest, exportRequest, params, rowCount, signIn } from './helpers';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { NextRequest } from 'next/server';
 
 /**

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
+import { EmbeddedPostgresError, freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
 import { startTestApp } from './appServer';
 import { startSyntheticDemServer } from './syntheticDem';
@@ -24,7 +24,11 @@ export default async function setup(project: TestProject) {
   chmodSync(root, 0o755); // mkdtemp makes 0700, which the postgres user cannot enter
   const port = await freePort();
   const password = 'test-only';
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port, password, database: 'postgres', ephemeral: true });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port, password, database: 'postgres', ephemeral: true }).catch((e: unknown) => {
+    // It says what to do in one sentence; a stack trace would bury it.
+    if (e instanceof EmbeddedPostgresError) e.stack = e.message;
+    throw e;
+  });
   const adminUrl = pg.url;
 
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
