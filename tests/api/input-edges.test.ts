@@ -1,5 +1,4 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { closeSql, sql } from '@/lib/db/client';
 import { POST as signInRoute } from '@/app/api/auth/sign-in/route';
 import { GET as list, POST as create } from '@/app/api/v1/exports/route';
