@@ -6,7 +6,9 @@
  *
  * Each system is used through its own public API as an application would:
  * ours through lib/exports (users enqueue through request_export with
- * row-level security and quotas; workers claim and complete as service_role);
+ * row-level security and quotas on the pooled, unprepared request path;
+ * workers claim and complete as service_role on the direct connection of
+ * `npm run worker`: prepared statements, woken by LISTEN/NOTIFY);
  * pg-boss through send/insert and fetch/complete; graphile-worker through
  * addJob/addJobs and its runner (with its documented localQueue and
  * completion batching for the batch mode). Every system gets a pool of 10.
@@ -28,7 +30,7 @@ const POOL = 10;
 const USERS = 100;
 const LATENCY_JOBS = 300;
 const LATENCY_GAP_MS = 10;
-/** Idle poll of the two polling queues (ours: no LISTEN through a transaction pooler). */
+/** Idle poll of pg-boss (ours and graphile-worker are woken by LISTEN/NOTIFY). */
 const IDLE_POLL_MS = 50;
 
 type Mode = 'single' | 'batch';
@@ -81,6 +83,10 @@ async function ours(url: string): Promise<Subject> {
   await migrate(admin);
   const { requestExport, requestExportBatch } = await import('@/lib/exports/queue');
   const { claimJobs, completeJob, completeJobs } = await import('@/lib/exports/workerQueue');
+  const { closeDirectWorkerConnection, listenForQueuedJobs, openDirectWorkerConnection } = await import('@/lib/exports/workerConnection');
+  const { QueueWake } = await import('@/lib/worker/queueWake');
+  // Workers as `npm run worker` runs them: a direct connection (prepared claim/complete as service_role) woken by NOTIFY.
+  const direct = openDirectWorkerConnection(url, POOL);
   const { applyQueueSettings } = await import('@/lib/exports/settings');
   const { closeSql } = await import('@/lib/db/client');
   // Many users, each within generous quotas: the quota checks still run on every request.
@@ -121,11 +127,14 @@ async function ours(url: string): Promise<Subject> {
       const enqueuedAt = new Map<string, number>();
       const claimedAt = new Map<string, number>();
       let stop = false;
+      const wake = new QueueWake();
+      const { unlisten } = await listenForQueuedJobs(direct, wake.notify);
       const workers = Array.from({ length: CONCURRENCY }, async (_, w) => {
         while (!stop) {
           const [job] = await claimJobs(`idle-${w}`, 1, 300);
           if (!job) {
-            await sleep(IDLE_POLL_MS);
+            // The fallback poll is npm run worker's first idle poll; a NOTIFY cuts it short.
+            await wake.wait(500);
             continue;
           }
           claimedAt.set(job.id, now());
@@ -137,10 +146,13 @@ async function ours(url: string): Promise<Subject> {
         enqueuedAt.set(job.id, t);
       }, () => claimedAt.size);
       stop = true;
+      wake.notify();
       await Promise.all(workers);
+      await unlisten();
       return [...claimedAt].map(([id, at]) => at - enqueuedAt.get(id)!);
     },
     async close() {
+      await closeDirectWorkerConnection();
       await closeSql();
       await admin.end();
     },
@@ -367,7 +379,7 @@ async function main() {
     console.log();
     console.log(`${JOBS} no-op jobs; ${CONCURRENCY} producers / ${CONCURRENCY} workers; pool of ${POOL} each; throughput is the median of ${ROUNDS} rounds; embedded Postgres ${server.v}, ${os.cpus().length} cores (load average ${os.loadavg()[0].toFixed(1)} at the end).`);
     console.log(`Ratios are carto-export ÷ peer: above 1× is better for throughput, below 1× is better for latency.`);
-    console.log(`Latency: ${LATENCY_JOBS} jobs added ${LATENCY_GAP_MS} ms apart; carto-export and pg-boss poll every ${IDLE_POLL_MS} ms when idle, graphile-worker is woken by LISTEN/NOTIFY.`);
+    console.log(`Latency: ${LATENCY_JOBS} jobs added ${LATENCY_GAP_MS} ms apart; pg-boss polls every ${IDLE_POLL_MS} ms when idle; carto-export (npm run worker's direct connection) and graphile-worker are woken by LISTEN/NOTIFY.`);
     console.log(`Claim plan inside claim_export_jobs (generic plan, ${JOBS} analyzed rows): ${plan}`);
   } finally {
     for (const s of subjects) await s.close().catch(() => {});

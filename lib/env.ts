@@ -32,6 +32,17 @@ export const envSchema = z
         .optional(),
     ),
     DATABASE_POOL_MAX: int(10, 1, 200),
+    /**
+     * A direct (or session-mode) connection for `npm run worker`: LISTEN/NOTIFY and prepared statements.
+     * Unset → DATABASE_URL unless that is Supabase's transaction pooler (port 6543); then the worker polls.
+     */
+    WORKER_DATABASE_URL: z.preprocess(
+      emptyAsUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'expected a postgres:// or postgresql:// connection string')
+        .optional(),
+    ),
     /** Folder for embedded Postgres data, local exports and the offline basemap. */
     DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('.data')),
     EMBEDDED_PG_PORT: int(54329, 1024, 65535),
@@ -63,6 +74,8 @@ export const envSchema = z
     /** OpenMapTiles TileJSON URL (e.g. https://tiles.openfreemap.org/planet). Unset → offline basemap. */
     TILEJSON_URL: optionalUrl,
     GLYPHS_URL: optionalString,
+    /** The online planet offered (and used by default when it answers); `off` offers none. Default: OpenFreeMap's planet. */
+    ONLINE_TILEJSON_URL: z.preprocess(emptyAsUndefined, z.union([z.literal('off'), z.url({ message: 'expected a TileJSON URL or off' })]).optional()),
     /** An OpenMapTiles-schema .mbtiles or .pmtiles file served at /api/tiles instead of the offline basemap. */
     TILES_FILE: z.preprocess(emptyAsUndefined, z.string().regex(/\.(mbtiles|pmtiles)$/i, 'expected a path ending in .mbtiles or .pmtiles').optional()),
     /** DEM tiles for contours, `{z}/{x}/{y}` template. Unset → contours off offline. */

@@ -121,6 +121,7 @@ alter table public.export_jobs enable row level security;
 create policy export_jobs_owner_select on public.export_jobs as permissive for select to authenticated using ((user_id = ( SELECT auth.uid() AS uid)));
 CREATE TRIGGER export_jobs_count_attempt_ends AFTER UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN (((old.status = 'running'::text) AND (new.status <> 'running'::text))) EXECUTE FUNCTION count_export_attempt_end();
 CREATE TRIGGER export_jobs_done_stage BEFORE UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN (((new.status = 'succeeded'::text) AND (old.status IS DISTINCT FROM 'succeeded'::text))) EXECUTE FUNCTION export_jobs_done_stage();
+CREATE TRIGGER export_jobs_notify_queued AFTER INSERT OR UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN (((new.status = 'queued'::text) AND (new.run_at <= now()))) EXECUTE FUNCTION notify_export_queued();
 CREATE TRIGGER export_jobs_schedule_webhook BEFORE UPDATE OF status ON public.export_jobs FOR EACH ROW WHEN ((old.status IS DISTINCT FROM new.status)) EXECUTE FUNCTION schedule_job_webhook();
 -- grants on public.export_jobs: postgres=arwdDxtm; service_role=arwd
 
@@ -916,6 +917,19 @@ AS $function$
   select 'whsec_' || encode(sha256(convert_to(gen_random_uuid()::text || gen_random_uuid()::text || gen_random_uuid()::text, 'UTF8')), 'hex')
 $function$;
 -- grants on public.new_webhook_secret(): postgres=X
+
+CREATE OR REPLACE FUNCTION public.notify_export_queued()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform pg_notify('carto_export_jobs', '');
+  return null;
+end
+$function$;
+-- grants on public.notify_export_queued(): postgres=X
 
 CREATE OR REPLACE FUNCTION public.purge_finished_export_jobs(p_limit integer)
  RETURNS integer

@@ -6,48 +6,94 @@ import { useEffect, useRef } from 'react';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
-import type { TileSource } from '@/lib/map/tileSource';
-import { loadPosterFonts } from '@/lib/poster/fonts';
-import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
-import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { pickTileSource, type MapSources } from '@/lib/map/tileSource';
+import { loadPosterFonts } from '@/lib/map/fonts';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
-import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
+import { assemblePoster } from '@/lib/poster/frame';
+import { PAGE_API_GLOBAL, type CartoPageApi, type PosterLoadResult, type TilePixels, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
-import type { PosterConfig } from '@/types/poster';
+import { parsePosterConfig, type PosterConfig } from '@/types/poster';
 
 /**
  * Renders one rectangle of a poster at a time for the export worker (see
  * lib/rendering/protocol.ts). The viewport is the tile; the map fills it and
  * is centred on the tile's piece of the poster's map, so tiles of a poster too
- * large for one WebGL canvas line up exactly. Paper, margins and text come
- * from the same overlay functions the editor preview uses, drawn in
- * full-poster coordinates shifted to the tile.
+ * large for one WebGL canvas line up exactly. The poster is assembled by
+ * `assemblePoster`, as in the editor preview: the map's view of the piece,
+ * and paper, margins and text in full-poster coordinates shifted to the tile.
+ * The page stays loaded between exports: the worker hands it the next poster
+ * with `setPoster`.
  */
-export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
+export function PosterRenderer({ sources }: { sources: MapSources }) {
   const mapRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
 
   useEffect(() => {
     let map: maplibregl.Map | undefined;
-    let config: PosterConfig;
-    try {
-      config = decodeRendererConfig(window.location.hash.slice(1));
-    } catch (e) {
-      (window as unknown as Record<string, unknown>)[PAGE_API_GLOBAL] = {
-        renderTile: async (): Promise<TileResult> => ({ ok: false, failedTiles: 0, totalTiles: 0, error: (e as Error).message }),
-      };
-      return;
-    }
+    // The poster in the page: from the URL fragment at load, then whatever `setPoster` puts in.
+    let config: PosterConfig | undefined;
+    let configError: string | undefined;
+    let posterKey: string | null = null;
+    // The map still draws an earlier poster's style (or none): the next tile builds this one's.
+    let styleStale = true;
+    // The style the map draws, as JSON: a poster with the very same style keeps it (tiles parsed, glyphs placed).
+    let styleJson: string | undefined;
     let requested = 0;
     let failed = 0;
     let styleError: string | undefined;
+    let contours: Promise<string> | undefined;
 
-    const ensureMap = async (tile: TileRequest) => {
-      if (map) return map;
+    const fragment = window.location.hash.slice(1);
+    if (fragment) {
+      try {
+        config = decodeRendererConfig(fragment);
+      } catch (e) {
+        configError = (e as Error).message;
+      }
+    } else {
+      configError = 'No poster yet: the host sets one with setPoster before the first tile.';
+    }
+
+    const setPoster = async (raw: unknown, key: string): Promise<PosterLoadResult> => {
+      try {
+        config = parsePosterConfig(raw);
+        configError = undefined;
+      } catch (e) {
+        config = undefined;
+        configError = (e as Error).message;
+      }
+      posterKey = key;
+      styleStale = true;
+      return configError ? { ok: false, error: configError } : { ok: true };
+    };
+
+    const styleFor = async (poster: PosterConfig) => {
+      // The DEM is the deployment's, the same for every poster: registered once per page.
+      const tileSource = pickTileSource(sources, poster.mapSource);
+      if (poster.layers.contours && tileSource.dem) contours ??= registerContours(maplibregl, tileSource.dem);
+      const contoursTileUrl = poster.layers.contours && contours ? await contours : null;
+      return buildMapStyle(poster, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
+    };
+
+    const ensureMap = async (poster: PosterConfig, tile: TileRequest) => {
+      if (map && !styleStale) return map;
+      const style = await styleFor(poster);
+      const json = JSON.stringify(style);
+      styleStale = false;
+      if (map && json === styleJson) return map;
+      styleError = undefined;
+      styleJson = json;
+      if (map) {
+        // A poster with another style on the warm map: a whole new Style (sources, tiles, glyphs,
+        // symbol placement), so nothing of the last poster's state is left; the GL context,
+        // compiled shaders and the browser's cache of tiles and glyphs stay. The same style is
+        // kept as it is: a tile's pixels depend on its view only (tests/rendering/warmPage.test.ts).
+        map.setPixelRatio(tile.pixelRatio);
+        map.setStyle(style, { diff: false });
+        return map;
+      }
       setAppServedWorker(maplibregl, window.location.origin);
-      const contoursTileUrl = config.layers.contours && tileSource.dem ? await registerContours(maplibregl, tileSource.dem) : null;
-      const style = buildMapStyle(config, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
-      const view = pieceView(config, tile);
+      const view = pieceView(poster, tile);
       map = new maplibregl.Map({
         container: mapRef.current!,
         style,
@@ -78,23 +124,46 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
       try {
         requested = 0;
         failed = 0;
+        if (!config) return { ok: false, failedTiles: 0, totalTiles: 0, error: configError };
+        const poster = config;
         await loadPosterFonts();
-        const m = await ensureMap(tile);
-        const view = pieceView(config, tile);
+        const m = await ensureMap(poster, tile);
+        if (m.getPixelRatio() !== tile.pixelRatio) m.setPixelRatio(tile.pixelRatio);
+        const view = pieceView(poster, tile);
         m.resize();
         m.jumpTo({ center: view.center, zoom: view.zoom, bearing: view.bearing });
         await settled(m);
         if (styleError) return { ok: false, failedTiles: failed, totalTiles: requested, error: styleError };
-        drawPaperAndText(overlayRef.current!, config, tile, tileSource.attribution);
+        drawPaperAndText(overlayRef.current!, poster, tile, pickTileSource(sources, poster.mapSource).attribution);
         await nextFrames(2);
         return { ok: true, failedTiles: failed, totalTiles: requested };
       } catch (e) {
         return { ok: false, failedTiles: failed, totalTiles: requested, error: (e as Error).message };
       }
     };
-    (window as unknown as Record<string, unknown>)[PAGE_API_GLOBAL] = { renderTile };
-    return () => map?.remove();
-  }, [tileSource]);
+    // One readback canvas for the page's life; CPU-backed, since it is read, not shown.
+    let readback: CanvasRenderingContext2D | undefined;
+    const tilePixels = (): TilePixels => {
+      if (!map) throw new Error('No tile has been drawn yet.');
+      const source = map.getCanvas();
+      const overlay = overlayRef.current!;
+      readback ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+      const { canvas } = readback;
+      canvas.width = Math.min(source.width, overlay.width);
+      canvas.height = Math.min(source.height, overlay.height);
+      // Both canvases at their own device pixels, as the screen shows them, one over the other.
+      readback.drawImage(source, 0, 0);
+      readback.drawImage(overlay, 0, 0);
+      const { data } = readback.getImageData(0, 0, canvas.width, canvas.height);
+      return { width: canvas.width, height: canvas.height, blob: new Blob([data]) };
+    };
+    const api: CartoPageApi = { renderTile, setPoster, posterKey: () => posterKey, tilePixels };
+    window[PAGE_API_GLOBAL] = api;
+    return () => {
+      delete window[PAGE_API_GLOBAL];
+      map?.remove();
+    };
+  }, [sources]);
 
   return (
     <div style={{ position: 'fixed', inset: 0, overflow: 'hidden' }}>
@@ -109,26 +178,19 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 function pieceView(config: PosterConfig, tile: TileRequest) {
   const poster = { width: tile.posterWidth, height: tile.posterHeight };
   const piece = { x: tile.x, y: tile.y, width: window.innerWidth * tile.pixelRatio, height: window.innerHeight * tile.pixelRatio };
-  return mapViewOfPiece(mapViewForOutput(config, poster), piece);
+  return assemblePoster(config, poster, piece).mapView;
 }
 
-/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates. */
+/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates, shifted to the tile. */
 function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile: TileRequest, attribution: string) {
-  const poster = { width: tile.posterWidth, height: tile.posterHeight };
   canvas.width = Math.round(window.innerWidth * tile.pixelRatio);
   canvas.height = Math.round(window.innerHeight * tile.pixelRatio);
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(1, 0, 0, 1, -tile.x, -tile.y);
-  const { map } = posterGeometry(config, poster);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, 0, poster.width, poster.height);
-  ctx.rect(map.x, map.y, map.width, map.height);
-  ctx.clip('evenodd');
-  drawPosterUnderlay(ctx, config, poster);
-  ctx.restore();
-  drawPosterMarkers(ctx, config, poster);
-  drawPosterOverlay(ctx, config, poster, { attribution });
+  const poster = { width: tile.posterWidth, height: tile.posterHeight };
+  assemblePoster(config, poster).paintFrame(canvas.getContext('2d')!, {
+    origin: { x: tile.x, y: tile.y },
+    attribution,
+    beneathText: (ctx) => drawPosterMarkers(ctx, config, poster),
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { cookies } from 'next/headers';
 import { NextResponse, type NextRequest } from 'next/server';
 import ws from 'ws';
 import { AuthUnavailable } from '@/lib/auth/errors';
+import { authMode } from '@/lib/auth/tokens';
 import { appUrl, env, supabaseKeys } from '@/lib/env';
 
 /**
@@ -79,6 +80,8 @@ export async function verifySignInCode(email: string, code: string): Promise<voi
 
 /** The link from the mail: `token_hash` + `type` (Supabase's SSR email template) or a PKCE `code` (its default redirect). */
 export async function confirmSignInLink(query: URLSearchParams): Promise<void> {
+  // Without Supabase Auth (the embedded default) there is no client to make: an old or hand-typed link was a 500.
+  if (authMode() !== 'supabase') throw new SignInRefused('Sign-in links work only with Supabase Auth, which this app does not use: sign in on this page instead.');
   const supabase = await clientForThisRequest();
   const tokenHash = query.get('token_hash');
   const code = query.get('code');

@@ -3,6 +3,7 @@ import { exportResultSchema, type ClaimedJob, type ExportResult, type WorkerJob 
 import { InvalidRequest, queueCall } from '@/lib/exports/errors';
 import { parseClaimedJob, parseWorkerJob } from '@/lib/exports/rows';
 import { jsonb, serviceQuery } from '@/lib/db/serviceQuery';
+import { workerQuery } from '@/lib/exports/workerConnection';
 
 /**
  * The worker's and the cleanup cron's side of the queue: typed wrappers over
@@ -13,25 +14,25 @@ import { jsonb, serviceQuery } from '@/lib/db/serviceQuery';
 
 /** Returns jobs whose lease ran out to the queue (with backoff) or ends them; returns the jobs it touched. */
 export async function reapExpired(): Promise<WorkerJob[]> {
-  return queueCall(async () => (await serviceQuery`select * from public.reap_expired_export_jobs()`).map(parseWorkerJob));
+  return queueCall(async () => (await workerQuery`select * from public.reap_expired_export_jobs()`).map(parseWorkerJob));
 }
 
 /** Claims up to `n` due jobs for this worker, each leased for `leaseSeconds` (longer than the render may take). */
 export async function claimJobs(workerId: string, n: number, leaseSeconds: number): Promise<ClaimedJob[]> {
-  return queueCall(async () => (await serviceQuery`select * from public.claim_export_jobs(${workerId}, ${n}, ${leaseSeconds})`).map(parseClaimedJob));
+  return queueCall(async () => (await workerQuery`select * from public.claim_export_jobs(${workerId}, ${n}, ${leaseSeconds})`).map(parseClaimedJob));
 }
 
 /** Reports progress and renews the lease; `cancelRequested` tells the worker to stop at this step. */
 export async function heartbeat(id: string, leaseToken: string, progress: number, stage: string): Promise<{ cancelRequested: boolean }> {
   return queueCall(async () => {
-    const [row] = await serviceQuery`select public.heartbeat_export_job(${id}, ${leaseToken}, ${Math.round(progress)}, ${stage}) as cancel_requested`;
+    const [row] = await workerQuery`select public.heartbeat_export_job(${id}, ${leaseToken}, ${Math.round(progress)}, ${stage}) as cancel_requested`;
     return { cancelRequested: row.cancel_requested === true };
   });
 }
 
 /** Call before writing objects to storage: records them so cleanup can remove them whatever becomes of the job. */
 export async function recordStoredFiles(id: string, leaseToken: string, paths: string[]): Promise<void> {
-  await queueCall(() => serviceQuery`select public.record_export_files(${id}, ${leaseToken}, ${paths})`);
+  await queueCall(() => workerQuery`select public.record_export_files(${id}, ${leaseToken}, ${paths})`);
 }
 
 /** Finishes the attempt with its file: succeeded (with the TTL), or cancelled if the user asked meanwhile. */
@@ -40,7 +41,7 @@ export async function completeJob(id: string, leaseToken: string, result: Export
   if (!parsed.success) throw new InvalidRequest(`result: ${parsed.error.issues[0].message}`);
   const r = parsed.data;
   return queueCall(async () => {
-    const [row] = await serviceQuery`
+    const [row] = await workerQuery`
       select * from public.complete_export_job(${id}, ${leaseToken}, ${r.path}, ${r.bytes}, ${r.width}, ${r.height},
         ${r.contentType}, ${r.thumbnailPath}, ${r.meta ? jsonb(r.meta) : null})`;
     return parseWorkerJob(row);
@@ -66,7 +67,7 @@ export async function completeJobs(attempts: FinishedAttempt[]): Promise<{ compl
     };
   });
   return queueCall(async () => {
-    const completed = (await serviceQuery`select * from public.complete_export_jobs(${jsonb(results)})`).map(parseWorkerJob);
+    const completed = (await workerQuery`select * from public.complete_export_jobs(${jsonb(results)})`).map(parseWorkerJob);
     const done = new Set(completed.map((j) => j.id));
     return { completed, leaseLost: attempts.map((a) => a.id).filter((id) => !done.has(id)) };
   });
@@ -75,7 +76,7 @@ export async function completeJobs(attempts: FinishedAttempt[]): Promise<{ compl
 /** Ends the attempt with an error: back to the queue with backoff if retryable and attempts remain, else failed. */
 export async function failJob(id: string, leaseToken: string, code: string, message: string, retryable: boolean): Promise<WorkerJob> {
   return queueCall(async () => {
-    const [row] = await serviceQuery`select * from public.fail_export_job(${id}, ${leaseToken}, ${code}, ${message}, ${retryable})`;
+    const [row] = await workerQuery`select * from public.fail_export_job(${id}, ${leaseToken}, ${code}, ${message}, ${retryable})`;
     return parseWorkerJob(row);
   });
 }
@@ -83,7 +84,7 @@ export async function failJob(id: string, leaseToken: string, code: string, mess
 /** Hands a job back on shutdown: queued again at once, the attempt not counted (a cancel request still wins). */
 export async function releaseJob(id: string, leaseToken: string): Promise<WorkerJob> {
   return queueCall(async () => {
-    const [row] = await serviceQuery`select * from public.release_export_job(${id}, ${leaseToken})`;
+    const [row] = await workerQuery`select * from public.release_export_job(${id}, ${leaseToken})`;
     return parseWorkerJob(row);
   });
 }

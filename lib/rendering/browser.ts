@@ -10,6 +10,8 @@ export interface BrowserPoolOptions {
   executablePath?: string;
   /** Jobs served by one browser before it is replaced, which bounds leaks in a long-lived process. */
   recycleAfterJobs?: number;
+  /** Jobs served by one warm renderer page before it is closed and a fresh one loaded. */
+  recyclePageAfterJobs?: number;
   launchTimeoutMs?: number;
   /** Opening or closing a page. */
   pageTimeoutMs?: number;
@@ -32,10 +34,14 @@ export interface BrowserPoolStats {
   jobsOnCurrentBrowser: number;
   /** Jobs running now, across current and retiring browsers. */
   activeJobs: number;
+  /** Renderer pages loaded (each a navigation), and jobs that found one already loaded. */
+  pagesLoaded: number;
+  pagesReused: number;
 }
 
 const DEFAULTS = {
   recycleAfterJobs: 25,
+  recyclePageAfterJobs: 10,
   launchTimeoutMs: 30_000,
   pageTimeoutMs: 10_000,
   closeTimeoutMs: 5_000,
@@ -45,10 +51,19 @@ const DEFAULTS = {
 /** The closed network here refuses connections; background fetches only add noise and delay. */
 const EXTRA_ARGS = ['--disable-background-networking'];
 
+/** A renderer page left loaded between jobs, for the next job with the same page URL. */
+interface WarmPage {
+  page: Page;
+  url: string;
+  jobs: number;
+}
+
 interface Slot {
   browser: Browser;
   jobs: number;
   active: number;
+  /** Loaded renderer pages no job is using; they close with the browser. */
+  idle: WarmPage[];
   /** Set once the slot leaves service (recycled, crashed or pool closing), so a disconnect is not counted as a crash. */
   retired: boolean;
 }
@@ -66,7 +81,7 @@ export class BrowserPool {
   private readonly slots = new Set<Slot>();
   private crashed = false;
   private closed = false;
-  private counters = { launches: 0, restarts: 0, recycles: 0 };
+  private counters = { launches: 0, restarts: 0, recycles: 0, pagesLoaded: 0, pagesReused: 0 };
 
   constructor(options: BrowserPoolOptions = {}) {
     this.options = { ...DEFAULTS, ...stripUndefined(options) };
@@ -74,24 +89,72 @@ export class BrowserPool {
 
   /** Runs `job` on a fresh page of the warm browser; the page is closed afterwards whatever happens. */
   async withPage<T>(job: (page: Page) => Promise<T>): Promise<T> {
+    return this.run(async (slot) => {
+      const page = await withTimeout(slot.browser.newPage(), this.options.pageTimeoutMs, 'opening a page');
+      return { page, keep: false, result: job(page) };
+    });
+  }
+
+  /**
+   * Runs `job` on a renderer page that stays loaded between jobs: one left
+   * idle at `url` by an earlier job if there is one, else a new page that
+   * `open` loads. After a job that succeeded the page goes back to the idle
+   * list, unless it has served `recyclePageAfterJobs` jobs; after any failure
+   * it is closed, so trouble never carries over to the next job.
+   */
+  async withRendererPage<T>(url: string, open: (page: Page) => Promise<void>, job: (page: Page) => Promise<T>): Promise<T> {
+    return this.run(async (slot) => {
+      let warm = takeIdle(slot, url);
+      if (warm) this.counters.pagesReused++;
+      else {
+        const page = await withTimeout(slot.browser.newPage(), this.options.pageTimeoutMs, 'opening a page');
+        warm = { page, url, jobs: 0 };
+        this.counters.pagesLoaded++;
+        try {
+          await open(page);
+        } catch (error) {
+          await this.closePage(slot, page);
+          throw error;
+        }
+      }
+      const used = warm;
+      used.jobs++;
+      const result = job(used.page).then((value) => {
+        if (used.jobs < this.options.recyclePageAfterJobs) slot.idle.push(used);
+        else void this.closePage(slot, used.page);
+        return value;
+      });
+      return { page: used.page, keep: true, result };
+    });
+  }
+
+  /** One job on one slot: counts it, classifies its errors, closes its page unless the job keeps it, and disposes a retired browser. */
+  private async run<T>(start: (slot: Slot) => Promise<{ page: Page; keep: boolean; result: Promise<T> }>): Promise<T> {
     const slot = await this.acquire();
     slot.active++;
     slot.jobs++;
     if (slot.jobs >= this.options.recycleAfterJobs) this.retire(slot, 'recycle');
     let page: Page | undefined;
+    let keep = false;
     try {
-      page = await withTimeout(slot.browser.newPage(), this.options.pageTimeoutMs, 'opening a page');
-      return await job(page);
+      const started = await start(slot);
+      page = started.page;
+      const value = await started.result;
+      keep = started.keep;
+      return value;
     } catch (error) {
       throw classify(error, slot.browser, this.options.protocolTimeoutMs);
     } finally {
       slot.active--;
-      if (page && slot.browser.connected) {
-        // A page stuck in a GPU loop may never close: then the whole browser goes.
-        await withTimeout(page.close(), this.options.pageTimeoutMs, 'closing a page').catch(() => this.retire(slot, 'unhealthy'));
-      }
+      if (page && !keep) await this.closePage(slot, page);
       if (slot.retired && slot.active === 0) await this.dispose(slot);
     }
+  }
+
+  private async closePage(slot: Slot, page: Page): Promise<void> {
+    if (!slot.browser.connected || page.isClosed()) return;
+    // A page stuck in a GPU loop may never close: then the whole browser goes.
+    await withTimeout(page.close(), this.options.pageTimeoutMs, 'closing a page').catch(() => this.retire(slot, 'unhealthy'));
   }
 
   stats(): BrowserPoolStats {
@@ -146,7 +209,7 @@ export class BrowserPool {
       if (error instanceof TimeoutError) throw new RenderTimeoutError('launching Chromium', this.options.launchTimeoutMs);
       throw new BrowserCrashedError(`Chromium could not be launched: ${(error as Error).message}`, { cause: error });
     }
-    const slot: Slot = { browser, jobs: 0, active: 0, retired: false };
+    const slot: Slot = { browser, jobs: 0, active: 0, idle: [], retired: false };
     this.counters.launches++;
     if (this.crashed) {
       this.counters.restarts++;
@@ -198,6 +261,13 @@ function classify(error: unknown, browser: Browser, protocolTimeoutMs: number): 
     return new BrowserCrashedError(`The renderer page crashed: ${message}`, { cause: error });
   }
   return error;
+}
+
+/** An idle page loaded at `url` that is still open. */
+function takeIdle(slot: Slot, url: string): WarmPage | undefined {
+  slot.idle = slot.idle.filter((warm) => !warm.page.isClosed());
+  const i = slot.idle.findIndex((warm) => warm.url === url);
+  return i < 0 ? undefined : slot.idle.splice(i, 1)[0];
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

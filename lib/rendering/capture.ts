@@ -1,8 +1,8 @@
 import 'server-only';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Page } from 'puppeteer-core';
 import { InvalidOutputError, PageRenderError, RendererUnreachableError } from './errors';
-import { PAGE_API_GLOBAL, type TileRequest, type TileResult } from './protocol';
+import { PAGE_API_GLOBAL, type CartoPageApi, type TileRequest, type TileResult } from './protocol';
 import type { PlannedTile } from './tiling';
 import { withTimeout } from './timeout';
 
@@ -44,10 +44,23 @@ export async function openRendererPage(page: Page, url: string, first: PlannedTi
   );
 }
 
+/** The poster a warm page is to draw: its config (JSON) and a key that names it (the job's). */
+export interface PageContent {
+  config: unknown;
+  key: string;
+}
+
+/** Where a tile's time went, in ms: drawing in the page, and the screenshot with its cut to the core. */
+export interface TileTimings {
+  drawMs: number;
+  captureMs: number;
+}
+
 /**
- * Renders one tile in the page and writes its core, cut from a screenshot,
- * to `file` as PNG. The screenshot is Chromium's own PNG of the composited
- * frame (`optimizeForSpeed` picks fast zlib settings), not a base64 dataURL.
+ * Renders one tile in the page and writes its core to `file` (a `.v` path)
+ * in libvips' own uncompressed format: no PNG encode and decode on the way
+ * to the poster's encoder.
+ * With `content`, the page is first given that poster unless it already has it.
  */
 export async function captureTile(
   page: Page,
@@ -55,7 +68,9 @@ export async function captureTile(
   tile: PlannedTile,
   file: string,
   timeouts: { renderMs: number; captureMs: number },
-): Promise<TileResult> {
+  content?: PageContent,
+): Promise<TileResult & TileTimings> {
+  const started = Date.now();
   const viewport = viewportFor(tile, poster.pixelRatio);
   await page.setViewport(viewport);
   const request: TileRequest = {
@@ -64,20 +79,11 @@ export async function captureTile(
     pixelRatio: poster.pixelRatio,
     ...tile.render,
   };
-  const result = await renderTileSurvivingReloads(page, request, tile, timeouts.renderMs);
+  const result = await renderTileSurvivingReloads(page, request, tile, timeouts.renderMs, content);
+  const drawn = Date.now();
   if (!result.ok) throw new PageRenderError(`The renderer page could not draw tile ${tile.index + 1}: ${result.error ?? 'no reason given'}.`);
 
-  const png = await withTimeout(
-    page.screenshot({
-      type: 'png',
-      optimizeForSpeed: true,
-      captureBeyondViewport: false,
-      clip: { x: 0, y: 0, width: viewport.width, height: viewport.height },
-    }),
-    timeouts.captureMs,
-    `capturing tile ${tile.index + 1}`,
-  );
-  const shot = sharp(png, { limitInputPixels: false });
+  const shot = await withTimeout(readTile(page, viewport), timeouts.captureMs, `capturing tile ${tile.index + 1}`);
   const { width = 0, height = 0 } = await shot.metadata();
   if (width < tile.render.width || height < tile.render.height) {
     throw new InvalidOutputError(`Tile ${tile.index + 1} came out ${width}×${height} px, smaller than its ${tile.render.width}×${tile.render.height} px.`);
@@ -85,9 +91,73 @@ export async function captureTile(
   await shot
     .extract({ left: tile.core.x - tile.render.x, top: tile.core.y - tile.render.y, width: tile.core.width, height: tile.core.height })
     .removeAlpha()
-    .png({ compressionLevel: 1, adaptiveFiltering: false })
     .toFile(file);
-  return result;
+  return { ...result, drawMs: drawn - started, captureMs: Date.now() - drawn };
+}
+
+/**
+ * The tile's pixels: raw RGBA read from the page's own composite (a Blob
+ * streamed over the DevTools protocol) when the page offers `tilePixels`,
+ * else a PNG screenshot of the viewport. Measured on a small poster, the
+ * screenshot's encode in Chromium and decode here took twice as long as
+ * drawing the tile.
+ */
+async function readTile(page: Page, viewport: { width: number; height: number }): Promise<Sharp> {
+  const size = await page.evaluate((name, slot) => {
+    const api = (window as unknown as Record<string, CartoPageApi>)[name];
+    if (!api.tilePixels) return null;
+    const pixels = api.tilePixels();
+    (window as unknown as Record<string, Blob>)[slot] = pixels.blob;
+    return { width: pixels.width, height: pixels.height };
+  }, PAGE_API_GLOBAL, BLOB_SLOT);
+  if (size) {
+    const raw = await readBlob(page, BLOB_SLOT);
+    return sharp(raw, { raw: { width: size.width, height: size.height, channels: 4 }, limitInputPixels: false });
+  }
+  const png = await page.screenshot({
+    type: 'png',
+    optimizeForSpeed: true,
+    captureBeyondViewport: false,
+    clip: { x: 0, y: 0, width: viewport.width, height: viewport.height },
+  });
+  return sharp(png, { limitInputPixels: false });
+}
+
+/** Where the page keeps the tile's Blob between the two calls that hand it over. */
+const BLOB_SLOT = '__cartoTileBlob';
+
+/** Chunk of a Blob read per DevTools call: few round trips, messages of a sensible size. */
+const BLOB_CHUNK = 8 * 1024 * 1024;
+
+/**
+ * Reads the Blob the page left at `window[slot]` (and forgets it there) into a
+ * Buffer over the DevTools protocol: IO.resolveBlob + IO.read, binary chunks
+ * sent as base64. Its own session, since objects are per session.
+ */
+async function readBlob(page: Page, slot: string): Promise<Buffer> {
+  const session = await page.createCDPSession();
+  try {
+    const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
+      expression: `(() => { const b = window[${JSON.stringify(slot)}]; delete window[${JSON.stringify(slot)}]; return b; })()`,
+    });
+    if (exceptionDetails || !result.objectId) throw new PageRenderError('The renderer page did not hand over the tile\'s pixels.');
+    const { uuid } = await session.send('IO.resolveBlob', { objectId: result.objectId });
+    const stream = `blob:${uuid}`;
+    const chunks: Buffer[] = [];
+    try {
+      for (;;) {
+        const { data, base64Encoded, eof } = await session.send('IO.read', { handle: stream, size: BLOB_CHUNK });
+        chunks.push(Buffer.from(data, base64Encoded ? 'base64' : 'latin1'));
+        if (eof) break;
+      }
+    } finally {
+      await session.send('IO.close', { handle: stream }).catch(() => undefined);
+      await session.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => undefined);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
 }
 
 /**
@@ -95,18 +165,26 @@ export async function captureTile(
  * loses the tile in progress; wait for the page protocol again and redo the
  * tile, a few times at most, instead of failing the whole export.
  */
-async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile: PlannedTile, renderMs: number): Promise<TileResult> {
+async function renderTileSurvivingReloads(page: Page, request: TileRequest, tile: PlannedTile, renderMs: number, content?: PageContent): Promise<TileResult> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await withTimeout(
         page.evaluate(
-          async (name, t) => {
+          async (name, t, poster) => {
             // After a reload the protocol reappears once the page has mounted again.
             while (!(name in window)) await new Promise((r) => setTimeout(r, 50));
-            return (window as unknown as Record<string, { renderTile(t: TileRequest): Promise<TileResult> }>)[name].renderTile(t);
+            const api = (window as unknown as Record<string, CartoPageApi>)[name];
+            // A reloaded page has forgotten the poster: giving it again here covers that too.
+            if (poster && api.posterKey?.() !== poster.key) {
+              if (!api.setPoster) return { ok: false, failedTiles: 0, totalTiles: 0, error: 'this renderer page cannot take a poster (no setPoster)' };
+              const loaded = await api.setPoster(poster.config, poster.key);
+              if (!loaded.ok) return { ok: false, failedTiles: 0, totalTiles: 0, error: loaded.error };
+            }
+            return api.renderTile(t);
           },
           PAGE_API_GLOBAL,
           request,
+          content ?? null,
         ),
         renderMs,
         `rendering tile ${tile.index + 1}`,

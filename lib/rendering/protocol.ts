@@ -3,6 +3,14 @@
  * the host that drives it from Node. This file is imported by both sides, so
  * it holds types and constants only — no server or browser code.
  *
+ * A page serves many posters in turn without a navigation (its style code,
+ * fonts, WebGL context, compiled shaders and the browser's tile and glyph
+ * cache stay warm). Before a poster's first tile the host calls
+ * `setPoster(config, key)` unless `posterKey()` already answers `key` (a page
+ * reloaded by a dev server forgets it); the page then starts the next tile
+ * from a fresh map style, so nothing of an earlier poster shows. A page
+ * opened with the config in its URL fragment (`rendererUrl`) starts with it.
+ *
  * Sequence, per tile of the poster:
  *  1. the host sets the viewport to `ceil(width / pixelRatio)` ×
  *     `ceil(height / pixelRatio)` CSS px with `deviceScaleFactor = pixelRatio`;
@@ -14,8 +22,9 @@
  *     font has loaded and the GPU has really drawn (under SwiftShader
  *     MapLibre's `idle` fires too early: force a draw, e.g. a 1×1
  *     `gl.readPixels`);
- *  4. the host captures the viewport with `page.screenshot` and keeps the
- *     `width` × `height` px at its top-left corner.
+ *  4. the host reads the tile's pixels (`tilePixels`, or a `page.screenshot`
+ *     of the viewport when the page has none) and keeps the `width` ×
+ *     `height` px at its top-left corner.
  *
  * A WebGL canvas larger than 8192 device px on a side is silently blank here,
  * and MapLibre clamps its canvas to `maxCanvasSize` (default 4096²): the page
@@ -50,8 +59,32 @@ export interface TileResult {
   error?: string;
 }
 
+export interface PosterLoadResult {
+  /** False when the config is not a poster this page can draw; `error` says why. */
+  ok: boolean;
+  error?: string;
+}
+
+/** The last tile's pixels as the page composited them: 8-bit RGBA, row-major from the top-left, `width` × `height`. */
+export interface TilePixels {
+  width: number;
+  height: number;
+  /** A Blob of width × height × 4 bytes; the host reads it over the DevTools protocol (IO.read), no PNG on the way. */
+  blob: Blob;
+}
+
 export interface CartoPageApi {
   renderTile(tile: TileRequest): Promise<TileResult>;
+  /**
+   * The tile just drawn, composited by the page itself (map canvas, then
+   * overlay canvas, at device pixels). Optional: without it the host takes a
+   * screenshot, whose PNG encode in Chromium cost twice the drawing itself.
+   */
+  tilePixels?(): TilePixels;
+  /** Replaces the page's poster (a PosterConfig as JSON); `key` names it for `posterKey`. Optional: a one-poster page has none. */
+  setPoster?(config: unknown, key: string): Promise<PosterLoadResult>;
+  /** The key of the poster last set, or null. */
+  posterKey?(): string | null;
 }
 
 declare global {

@@ -4,7 +4,7 @@ import { mapViewForOutput, posterGeometry } from '@/lib/poster/geometry';
 import type { PrintLayout } from '@/lib/poster/paper';
 import type { PosterConfig } from '@/types/poster';
 import type { RasterFormat, RenderPosterRequest } from './renderPoster';
-import { rendererUrl } from './rendererUrl';
+import { rendererPageUrl } from './rendererUrl';
 
 /**
  * What Chromium renders for a raster export of `layout`: the poster at its
@@ -16,7 +16,9 @@ export function rasterRequest(poster: PosterConfig, format: RasterFormat, layout
   const view = mapViewForOutput(poster, trim);
   const mapToEdge = posterGeometry(poster, trim).margin === 0;
   return {
-    url: rendererUrl(appUrl, poster),
+    // The warm renderer page takes the poster through the page protocol, without a navigation.
+    url: rendererPageUrl(appUrl),
+    poster,
     format,
     width: trim.width,
     height: trim.height,

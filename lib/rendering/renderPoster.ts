@@ -1,19 +1,23 @@
 import 'server-only';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { Page } from 'puppeteer-core';
 import type { BrowserPool } from './browser';
-import { captureTile, openRendererPage, type PosterGeometry } from './capture';
+import { captureTile, openRendererPage, type PageContent, type PosterGeometry } from './capture';
 import { encodeImage, type ImageKind } from './encode';
 import { InvalidRenderRequestError, RenderCancelledError, TileOutageError } from './errors';
 import { OUTPUT_FORMATS, THUMBNAIL, type OutputFormat } from './formats';
 import { checkPdfFile, writeImagePdf } from './pdf';
-import { DEFAULT_TILING, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
+import { defaultTileSize, MAX_CANVAS_SIZE, planTiles, stitchTiles, type TilingOptions } from './tiling';
 import { checkImageFile, writeThumbnail } from './validate';
 
 export interface RenderPosterRequest extends PosterGeometry {
-  /** The renderer page, already carrying the poster's configuration. */
+  /** The renderer page: carrying the poster in its URL, or, with `poster`, a page that stays loaded between jobs. */
   url: string;
+  /** The poster config, handed to a warm page through the page protocol (`setPoster`) instead of a navigation. */
+  poster?: unknown;
   format: RasterFormat;
   /** Print resolution; the PDF trim is `width / dpi` × `height / dpi` inches. */
   dpi: number;
@@ -46,6 +50,8 @@ export interface RenderPosterOptions {
   /** Share of map tiles allowed to fail before the attempt fails as a tile outage. */
   maxFailedTileRatio?: number;
   onProgress?: (progress: RenderProgress) => void | Promise<void>;
+  /** Called once Chromium is done with this poster (tiles captured, page handed back), before the encode. */
+  onRendered?: () => void;
   /** Checked between steps; a true answer (or an aborted signal) stops the render with RenderCancelledError. */
   shouldStop?: () => boolean | Promise<boolean>;
   signal?: AbortSignal;
@@ -58,6 +64,14 @@ export interface RenderTimeouts {
   tileRenderMs: number;
   tileCaptureMs: number;
   encodeMs: number;
+}
+
+export interface RenderTimings {
+  renderMs: number;
+  encodeMs: number;
+  totalMs: number;
+  /** Where a raster render went: loading the page (0 when a warm one was reused), drawing and capturing tiles (first one apart). */
+  profile?: { pageMs: number; firstTileMs: number; drawMs: number; captureMs: number; stitchEncodeMs: number; thumbnailMs: number; pdfMs: number };
 }
 
 const RASTER_FORMATS: RasterFormat[] = ['png', 'jpeg', 'pdf'];
@@ -80,7 +94,7 @@ export interface RenderedPoster {
   failedTiles: number;
   totalTiles: number;
   /** Milliseconds per phase, for job results and metrics. */
-  timings: { renderMs: number; encodeMs: number; totalMs: number };
+  timings: RenderTimings;
   cleanup(): Promise<void>;
 }
 
@@ -100,7 +114,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
   const tiles = planTiles(drawn.width, drawn.height, {
     ...options.tiling,
     // The capture viewport is rounded up to whole CSS px, so leave room for one CSS px of device pixels.
-    maxTileSize: Math.min(options.tiling?.maxTileSize ?? DEFAULT_TILING.maxTileSize, MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
+    maxTileSize: Math.min(options.tiling?.maxTileSize ?? defaultTileSize(drawn.width, drawn.height), MAX_CANVAS_SIZE - Math.ceil(request.pixelRatio)),
   });
   const checkpoint = async (stage: string, fraction: number) => {
     if (options.signal?.aborted || (await options.shouldStop?.())) throw new RenderCancelledError();
@@ -113,20 +127,37 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     await checkpoint('loading renderer', 0);
     let failedTiles = 0;
     let totalTiles = 0;
-    const captured = await pool.withPage(async (page) => {
+    const profile = { pageMs: 0, firstTileMs: 0, drawMs: 0, captureMs: 0, stitchEncodeMs: 0, thumbnailMs: 0, pdfMs: 0 };
+    const open = async (page: Page) => {
+      const t = Date.now();
       await openRendererPage(page, request.url, tiles[0], request.pixelRatio, timeouts.pageLoadMs);
+      profile.pageMs = Date.now() - t;
+    };
+    // A key of this render alone: the page takes the poster afresh even if an earlier job drew the same one.
+    const content: PageContent | undefined = request.poster === undefined ? undefined : { config: request.poster, key: randomUUID() };
+    const renderTiles = async (page: Page) => {
       const files: { file: string; core: (typeof tiles)[number]['core'] }[] = [];
       for (const tile of tiles) {
         await checkpoint(`rendering tile ${tile.index + 1}/${tiles.length}`, 0.05 + (0.75 * tile.index) / tiles.length);
-        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.png`);
+        const file = path.join(/*turbopackIgnore: true*/ dir, `tile-${tile.index}.v`);
         const shifted = { ...tile, render: { ...tile.render, x: tile.render.x - mapBleed, y: tile.render.y - mapBleed }, core: { ...tile.core, x: tile.core.x - mapBleed, y: tile.core.y - mapBleed } };
-        const result = await captureTile(page, request, shifted, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs });
+        const result = await captureTile(page, request, shifted, file, { renderMs: timeouts.tileRenderMs, captureMs: timeouts.tileCaptureMs }, content);
+        if (tile.index === 0) profile.firstTileMs = result.drawMs + result.captureMs;
+        profile.drawMs += result.drawMs;
+        profile.captureMs += result.captureMs;
         failedTiles += result.failedTiles;
         totalTiles += result.totalTiles;
         files.push({ file, core: tile.core });
       }
       return files;
-    });
+    };
+    const captured = content
+      ? await pool.withRendererPage(request.url, open, renderTiles)
+      : await pool.withPage(async (page) => {
+          await open(page);
+          return renderTiles(page);
+        });
+    options.onRendered?.();
     if (totalTiles > 0 && failedTiles / totalTiles > (options.maxFailedTileRatio ?? 0.5)) throw new TileOutageError(failedTiles, totalTiles);
     const renderMs = Date.now() - started;
 
@@ -135,17 +166,32 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
     const kind: ImageKind = request.format === 'pdf' ? (options.pdfImage ?? 'png') : request.format;
     const imageFile = path.join(/*turbopackIgnore: true*/ dir, request.format === 'pdf' ? `poster-image.${kind}` : `poster.${ext}`);
     const encodeSeconds = Math.ceil(timeouts.encodeMs / 1000);
+    let phase = Date.now();
+    const lap = () => {
+      const now = Date.now();
+      const ms = now - phase;
+      phase = now;
+      return ms;
+    };
     const stitched = stitchTiles(drawn.width, drawn.height, captured);
     const full = paperBleed ? stitched.extend({ top: paperBleed.px, bottom: paperBleed.px, left: paperBleed.px, right: paperBleed.px, background: paperBleed.fill }) : stitched;
     const bleedPx = request.bleed?.px ?? 0;
     const fileSize = { width: request.width + 2 * bleedPx, height: request.height + 2 * bleedPx };
-    await encodeImage(full, imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds });
+    const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
+    // A poster of one tile and no bleed is that tile: its thumbnail is made from the same raw file at the
+    // same time. Otherwise it is read back from the encoded file, so the poster is never held whole in memory.
+    const single = captured.length === 1 && bleedPx === 0;
+    const [, singleThumbnail] = await Promise.all([
+      encodeImage(full, imageFile, { kind, dpi: request.dpi, timeoutSeconds: encodeSeconds }),
+      single ? writeThumbnail(stitchTiles(drawn.width, drawn.height, captured), thumbnailFile) : undefined,
+    ]);
+    profile.stitchEncodeMs = lap();
     await Promise.all(captured.map((tile) => fs.rm(tile.file, { force: true })));
 
     await checkpoint('checking', 0.92);
     await checkImageFile(imageFile, { kind, ...fileSize, dpi: request.dpi });
-    const thumbnailFile = path.join(/*turbopackIgnore: true*/ dir, `thumbnail.${THUMBNAIL.ext}`);
-    const thumbnail = await writeThumbnail(imageFile, thumbnailFile);
+    const thumbnail = singleThumbnail ?? (await writeThumbnail(imageFile, thumbnailFile));
+    profile.thumbnailMs = lap();
 
     let file = imageFile;
     if (request.format === 'pdf') {
@@ -156,6 +202,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       await writeImagePdf(imageFile, file, page);
       await checkPdfFile(file, page);
       await fs.rm(imageFile, { force: true });
+      profile.pdfMs = lap();
     }
     const { size } = await fs.stat(file);
     await options.onProgress?.({ stage: 'rendered', fraction: 1 });
@@ -171,7 +218,7 @@ export async function renderPoster(pool: BrowserPool, request: RenderPosterReque
       tiles: tiles.length,
       failedTiles,
       totalTiles,
-      timings: { renderMs, encodeMs: Date.now() - started - renderMs, totalMs: Date.now() - started },
+      timings: { renderMs, encodeMs: Date.now() - started - renderMs, totalMs: Date.now() - started, profile },
       cleanup,
     };
   } catch (error) {

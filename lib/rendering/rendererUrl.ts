@@ -6,7 +6,12 @@ import { parsePosterConfig, type PosterConfig } from '@/types/poster';
  * up in access logs and any size fits.
  */
 export function rendererUrl(appUrl: string, config: PosterConfig): string {
-  return `${appUrl}/renderer#${toBase64Url(JSON.stringify(config))}`;
+  return `${rendererPageUrl(appUrl)}#${toBase64Url(JSON.stringify(config))}`;
+}
+
+/** The renderer page without a poster: a warm page that takes one poster after another through the page protocol. */
+export function rendererPageUrl(appUrl: string): string {
+  return `${appUrl}/renderer`;
 }
 
 export function decodeRendererConfig(fragment: string): PosterConfig {

@@ -31,6 +31,19 @@ export interface TilingOptions {
  */
 export const DEFAULT_TILING = { maxTileSize: 2048, overlap: 64 } as const satisfies Required<TilingOptions>;
 
+/**
+ * A poster up to this many px on each side is drawn as one tile: below it a
+ * tile's fixed costs (viewport change, the map settling on a new view, a
+ * screenshot round trip) outweigh what smaller canvases save, and one view
+ * parses each map tile once. Larger posters use DEFAULT_TILING's tiles.
+ */
+export const SINGLE_TILE_MAX_SIDE = 4096;
+
+/** The tile size for a poster of this size, unless the caller asked for one. */
+export function defaultTileSize(width: number, height: number): number {
+  return Math.max(width, height) <= SINGLE_TILE_MAX_SIDE ? SINGLE_TILE_MAX_SIDE : DEFAULT_TILING.maxTileSize;
+}
+
 /** The largest canvas SwiftShader draws; bigger ones come out blank without an error. */
 export const MAX_CANVAS_SIZE = 8192;
 
@@ -69,11 +82,14 @@ function splitAxis(length: number, maxTileSize: number, overlap: number): { core
 }
 
 /**
- * Places each tile's core (already cut to its core, as a file) on a
- * `width` × `height` canvas. libvips composites strip by strip, so the
- * poster is never held as one raw buffer in JavaScript. Output is RGB.
+ * Places each tile's core (already cut to its core, as an uncompressed RGB
+ * file) on a `width` × `height` canvas. libvips composites strip by strip, so
+ * the poster is never held as one raw buffer in JavaScript. Output is RGB. A
+ * poster of one tile is that tile, read as it is.
  */
 export function stitchTiles(width: number, height: number, tiles: { file: string; core: Rect }[]): Sharp {
+  const [only] = tiles;
+  if (tiles.length === 1 && only.core.width === width && only.core.height === height) return sharp(only.file, { limitInputPixels: false });
   return (
     sharp({ create: { width, height, channels: 3, background: '#ffffff' }, limitInputPixels: false })
       .composite(tiles.map((tile) => ({ input: tile.file, left: tile.core.x, top: tile.core.y, limitInputPixels: false })))

@@ -1,5 +1,5 @@
 import 'server-only';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { InvalidOutputError } from './errors';
 import type { ImageKind } from './encode';
 import { THUMBNAIL } from './formats';
@@ -20,12 +20,14 @@ export async function checkImageFile(file: string, expected: { kind: ImageKind; 
 }
 
 /**
- * Writes the history thumbnail (WebP, 400 px long edge) and refuses a
- * poster that is a single flat colour. The thumbnail is what gets measured:
- * its statistics cost nothing next to those of 175 MP.
+ * Writes the history thumbnail (WebP, 400 px long edge) of the poster in a
+ * file, or read by a sharp pipeline (consumed), and refuses a poster that is a single flat colour.
+ * The thumbnail is what gets measured: its statistics cost nothing next to
+ * those of 175 MP.
  */
-export async function writeThumbnail(file: string, thumbnailFile: string): Promise<{ width: number; height: number; bytes: number }> {
-  const info = await sharp(file, { limitInputPixels: false, sequentialRead: true })
+export async function writeThumbnail(poster: string | Sharp, thumbnailFile: string): Promise<{ width: number; height: number; bytes: number }> {
+  const source = typeof poster === 'string' ? sharp(poster, { limitInputPixels: false, sequentialRead: true }) : poster;
+  const info = await source
     .resize(THUMBNAIL.longEdge, THUMBNAIL.longEdge, { fit: 'inside' })
     .webp({ quality: 82 })
     .toFile(thumbnailFile);

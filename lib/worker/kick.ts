@@ -9,14 +9,17 @@ const KICK_BUDGET_MS = 255_000;
 
 /**
  * Starts the worker on the jobs just queued once the response is sent, so an
- * export starts within a second instead of at the next cron run. Never fails
- * the request: the cron (or `npm run worker`) picks up whatever this misses.
+ * export starts within a second instead of at the next cron run. The tick
+ * drains the queue while its budget lasts; a process already at its render
+ * limit returns at once and its running tick takes the job next (tick.ts).
+ * Never fails the request: the cron (or `npm run worker`) picks up whatever
+ * this misses.
  */
-export function kickWorker(maxJobs: number): void {
+export function kickWorker(): void {
   try {
     after(async () => {
       try {
-        await tick({ budgetMs: KICK_BUDGET_MS, maxJobs });
+        await tick({ budgetMs: KICK_BUDGET_MS });
       } catch (e) {
         log().error({ event: 'kick_failed', err: e }, 'export worker kick failed; the cron will pick the job up');
       }

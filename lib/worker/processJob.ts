@@ -28,12 +28,16 @@ type ExportObjectPaths = ReturnType<typeof exportObjectPaths>;
 
 export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'cancelled' | 'released' | 'lease_lost';
 
-/** One attempt of one job, ending in exactly one queue transition (or none, if the lease was lost). */
-export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise<JobOutcome> {
+/**
+ * One attempt of one job, ending in exactly one queue transition (or none, if
+ * the lease was lost). `onRendered` is told once Chromium is done with it
+ * (before the encode and upload), so the next job may start rendering.
+ */
+export async function processJob(job: ClaimedJob, signal?: AbortSignal, onRendered?: () => void): Promise<JobOutcome> {
   const attempt = new Attempt(job, workerSettings().heartbeatMs);
   let rendered: RenderedPoster | undefined;
   try {
-    rendered = await renderJob(attempt, signal);
+    rendered = await renderJob(attempt, signal, onRendered);
     const paths = await storeFiles(attempt, rendered);
     return await completeAttempt(attempt, rendered, paths);
   } catch (e) {
@@ -49,7 +53,7 @@ export async function processJob(job: ClaimedJob, signal?: AbortSignal): Promise
 }
 
 /** Step 1: the poster in pixels (and its thumbnail), 0–90 % of the progress bar. */
-async function renderJob(attempt: Attempt, signal: AbortSignal | undefined): Promise<RenderedPoster> {
+async function renderJob(attempt: Attempt, signal: AbortSignal | undefined, onRendered: (() => void) | undefined): Promise<RenderedPoster> {
   const { job } = attempt;
   const poster = parsePosterConfig(job.request.poster);
   const layout = printLayout(job.request, poster.format);
@@ -58,6 +62,7 @@ async function renderJob(attempt: Attempt, signal: AbortSignal | undefined): Pro
   const options = {
     signal,
     shouldStop: () => attempt.shouldStop(),
+    onRendered,
     onProgress: (p: { fraction: number; stage: string }) => attempt.report(Math.min(90, Math.round(p.fraction * 90)), p.stage),
   };
   const rendered = isVectorFormat(format)
@@ -101,6 +106,7 @@ async function completeAttempt(attempt: Attempt, rendered: RenderedPoster, paths
       mapTiles: rendered.totalTiles,
       renderMs: rendered.timings.renderMs,
       encodeMs: rendered.timings.encodeMs,
+      profile: rendered.timings.profile,
     },
   });
   attempt.log.info(

@@ -1,4 +1,5 @@
 import chromium from '@sparticuz/chromium';
+import type { Page } from 'puppeteer-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BrowserPool } from '@/lib/rendering/browser';
 import { BrowserCrashedError } from '@/lib/rendering/errors';
@@ -55,6 +56,24 @@ describe('warm browser', () => {
     expect(await two(p)).toBe(2);
     expect(p.browserPid()).not.toBe(pid);
     expect(p.stats()).toMatchObject({ launches: 2, restarts: 1 });
+  });
+
+  it('keeps a renderer page loaded between jobs, and replaces it after N jobs or after a failed job', async () => {
+    const p = pool({ recyclePageAfterJobs: 3 });
+    const open = async (page: Page) => {
+      await page.goto('about:blank');
+      await page.evaluate(() => void ((window as unknown as { loadedAt: number }).loadedAt = Math.random()));
+    };
+    const job = () => p.withRendererPage('about:blank', open, (page) => page.evaluate(() => (window as unknown as { loadedAt: number }).loadedAt));
+    const first = await job();
+    expect(await job()).toBe(first);
+    expect(await job()).toBe(first);
+    const fourth = await job();
+    expect(fourth).not.toBe(first);
+    expect(p.stats()).toMatchObject({ pagesLoaded: 2, pagesReused: 2 });
+    await expect(p.withRendererPage('about:blank', open, async () => Promise.reject(new Error('tile failed')))).rejects.toThrow('tile failed');
+    expect(await job()).not.toBe(fourth);
+    expect(p.stats()).toMatchObject({ pagesLoaded: 3, pagesReused: 3 });
   });
 
   it('runs a binary given by path (CHROMIUM_PATH) and refuses work after close', async () => {

@@ -85,7 +85,7 @@ describe('tiled poster', () => {
     expect(corner.y).toBeGreaterThan(0);
     const rect = { x: corner.x - 256, y: corner.y - 256, width: 512, height: 512 };
     const straddle = { index: 0, render: rect, core: rect };
-    const file = path.join(scratch, 'straddle.png');
+    const file = path.join(scratch, 'straddle.v');
     const geometry = { width: W, height: H, pixelRatio: W / FIXTURE_CSS_WIDTH };
     await pool.withPage(async (page) => {
       await openRendererPage(page, server.url, straddle, geometry.pixelRatio, 30_000);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRenderRequestError } from '@/lib/rendering/errors';
-import { planTiles } from '@/lib/rendering/tiling';
+import { defaultTileSize, planTiles } from '@/lib/rendering/tiling';
 
 describe('tile planner', () => {
   it('a poster that fits one canvas is one tile', () => {
@@ -24,6 +24,12 @@ describe('tile planner', () => {
     }
     expect(covered.every((c) => c === 1)).toBe(true);
     expect(tiles.length).toBe(6 * 9);
+  });
+
+  it('a poster up to 4096 px on a side is drawn as one tile; an ultra poster in 2048 px tiles', () => {
+    expect(planTiles(2400, 3600, { maxTileSize: defaultTileSize(2400, 3600) })).toHaveLength(1);
+    expect(defaultTileSize(4096, 2000)).toBe(4096);
+    expect(defaultTileSize(7200, 10800)).toBe(2048);
   });
 
   it('refuses tiles larger than the 8192 px canvas limit', () => {

@@ -92,6 +92,6 @@ describe('cron routes', () => {
     expect(await res.json()).toMatchObject({ expired: 0, errors: [] });
     const tick = await call(processRoute, `Bearer ${process.env.CRON_SECRET}`);
     expect(tick.status).toBe(200);
-    expect(await tick.json()).toEqual({ reaped: 0, processed: [] });
+    expect(await tick.json()).toEqual({ reaped: 0, processed: [], busy: false });
   });
 });

@@ -23,7 +23,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     const { idempotencyKey: bodyKey, ...exportRequest } = parseWith(apiExportCreateSchema, json);
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const { job, created } = await requestExport(claims, exportRequest, { idempotencyKey });
-    if (created) kickWorker(1);
+    if (created) kickWorker();
     const body: ApiExport = presentExport(job);
     return Response.json(body, {
       status: 202,

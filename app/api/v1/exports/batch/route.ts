@@ -22,7 +22,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     const idempotencyKey = idempotencyKeyOf(request.headers.get('idempotency-key'), bodyKey);
     const queued = await requestExportBatch(claims, exports, { idempotencyKey });
     const created = queued.filter((q) => q.created).length;
-    if (created) kickWorker(created);
+    if (created) kickWorker();
     const body: ApiExportBatch = { exports: queued.map(({ job }) => presentExport(job)) };
     return Response.json(body, { status: 202, headers: { ...NO_STORE, ...(created ? {} : { 'idempotent-replayed': 'true' }) } });
   } catch (e) {

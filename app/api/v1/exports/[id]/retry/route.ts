@@ -14,7 +14,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   try {
     const claims = await personCalling(request, 'POST /api/v1/exports/[id]/retry');
     const body: ApiExport = presentExport(await retryExport(claims, (await params).id));
-    kickWorker(1);
+    kickWorker();
     return Response.json(body, { status: 202, headers: { ...NO_STORE, location: body.statusUrl } });
   } catch (e) {
     return errorResponse(e);
