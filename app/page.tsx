@@ -1,9 +1,9 @@
 import { Editor } from '@/components/editor/Editor';
 import { env } from '@/lib/env';
-import { resolveTileSource } from '@/lib/map/tileSource';
+import { probedMapSources } from '@/lib/map/tiles/probe';
 
 export const dynamic = 'force-dynamic'; // the tile source comes from this deployment's environment
 
-export default function EditorPage() {
-  return <Editor tileSource={resolveTileSource(env())} />;
+export default async function EditorPage() {
+  return <Editor sources={await probedMapSources(env())} />;
 }

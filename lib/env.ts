@@ -74,6 +74,8 @@ export const envSchema = z
     /** OpenMapTiles TileJSON URL (e.g. https://tiles.openfreemap.org/planet). Unset → offline basemap. */
     TILEJSON_URL: optionalUrl,
     GLYPHS_URL: optionalString,
+    /** The online planet offered (and used by default when it answers); `off` offers none. Default: OpenFreeMap's planet. */
+    ONLINE_TILEJSON_URL: z.preprocess(emptyAsUndefined, z.union([z.literal('off'), z.url({ message: 'expected a TileJSON URL or off' })]).optional()),
     /** An OpenMapTiles-schema .mbtiles or .pmtiles file served at /api/tiles instead of the offline basemap. */
     TILES_FILE: z.preprocess(emptyAsUndefined, z.string().regex(/\.(mbtiles|pmtiles)$/i, 'expected a path ending in .mbtiles or .pmtiles').optional()),
     /** DEM tiles for contours, `{z}/{x}/{y}` template. Unset → contours off offline. */

@@ -41,3 +41,12 @@ export const ROUTES_THAT_RENDER = [
   'app/api/v1/exports/batch/route.ts',
   'app/api/v1/exports/[id]/retry/route.ts',
 ];
+
+/**
+ * Imports that still break a rule above, each with the reason; the import
+ * test fails once one of them is gone, so this list only shrinks.
+ */
+export const KNOWN_EXCEPTIONS: { file: string; imports: string; why: string }[] = [
+  { file: 'types/print.ts', imports: 'lib/poster/paper.ts', why: 'the print schema refines with printOptionProblems and the paper ids, which belong in types/ (issue 19)' },
+  { file: 'types/overlays.ts', imports: 'lib/overlays/limits.ts', why: 'the overlay schemas quote their limits, which belong in types/ (issue 16)' },
+];

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PALETTE_ROLES } from '@/lib/map/palettes';
+import { PALETTE_ROLES } from '@/types/vocabulary';
 import { formatBytes, formatCount, OVERLAY_LIMITS as L } from '@/lib/overlays/limits';
 
 /**

@@ -5,6 +5,7 @@ import {
   BORDERS,
   FONT_WEIGHTS,
   LAYER_TOGGLES,
+  MAP_SOURCES,
   MAP_STYLE_IDS,
   ORIENTATIONS,
   PALETTE_IDS,
@@ -83,6 +84,8 @@ export const posterConfigSchema = z
     layers: layerTogglesSchema,
     typography: typographySchema,
     format: formatSchema,
+    /** The map data its preview used (lib/map/tileSource.ts), so the export draws the same; unset → the deployment's default. */
+    mapSource: z.enum(MAP_SOURCES).optional(),
     /** Markers and routes (types/overlays.ts); absent on posters without them. */
     overlays: overlaysSchema.optional(),
   })

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ORIENTATIONS, SIZE_PRESET_IDS } from '@/lib/poster/presets';
+import { ORIENTATIONS, SIZE_PRESET_IDS } from '@/types/vocabulary';
 import { CUSTOM_PAPER, LENGTH_UNITS, PAPER_SIZE_IDS, PRINT_DPIS, printOptionProblems, type PrintOptions } from '@/lib/poster/paper';
 
 /**

@@ -21,12 +21,16 @@ export type OutputFormat = (typeof OUTPUT_FORMAT_IDS)[number];
 /** Formats drawn as paths and text from the vector tiles, not as pixels by Chromium. */
 export const VECTOR_FORMATS = ids(['svg', 'vector-pdf'] as const);
 export type VectorFormat = (typeof VECTOR_FORMATS)[number];
+export const isVectorFormat = (format: string): format is VectorFormat => (VECTOR_FORMATS as readonly string[]).includes(format);
 
 /** Size presets by long edge (lib/poster/presets.ts has their pixels and DPI). */
 export const SIZE_PRESET_IDS = ids(['social', 'small', 'medium', 'large', 'ultra'] as const);
 export type SizePresetId = (typeof SIZE_PRESET_IDS)[number];
 
 // ── the poster ──────────────────────────────────────────────────────────────
+/** The map data a poster uses: the online planet, or what the app serves itself (lib/map/tileSource.ts). */
+export const MAP_SOURCES = ids(['online', 'offline'] as const);
+export type MapSourceChoice = (typeof MAP_SOURCES)[number];
 /** lib/map/styles.ts holds each style's recipe. */
 export const MAP_STYLE_IDS = ids([
   'minimal', 'dark-mode', 'midnight', 'blueprint', 'vintage', 'topographic',
@@ -69,7 +73,7 @@ export type PaletteRole = (typeof PALETTE_ROLES)[number];
 export const LAYER_TOGGLES = ids(['streets', 'buildings', 'water', 'parks', 'railroads', 'contours', 'labels'] as const);
 export type LayerToggle = (typeof LAYER_TOGGLES)[number];
 
-/** lib/poster/fonts.ts holds each font's package and family. */
+/** lib/map/fonts.ts holds each font's package and family. */
 export const POSTER_FONT_IDS = ids(['inter', 'montserrat', 'space-grotesk', 'oswald', 'playfair-display', 'lora'] as const);
 export type PosterFontId = (typeof POSTER_FONT_IDS)[number];
 export const FONT_WEIGHTS = [400, 500, 700] as const;

@@ -71,7 +71,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
                 <div className={styles.itemMain}>
                   <Link href={`/exports/${job.id}`} className={styles.itemTitle}>{job.title || 'Untitled poster'}</Link>
                   <span className={styles.meta}>
-                    {job.format.toUpperCase()} · {job.width} × {job.height} px
+                    {job.format.toUpperCase()} · {job.paper ? job.sizeLabel : `${job.width} × ${job.height} px`}
                     {job.result ? ` · ${formatBytes(job.result.bytes)}` : ''}
                   </span>
                   <span className={styles.meta}>

@@ -6,11 +6,10 @@ import { useEffect, useRef } from 'react';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
-import type { TileSource } from '@/lib/map/tileSource';
-import { loadPosterFonts } from '@/lib/poster/fonts';
-import { mapViewForOutput, mapViewOfPiece, posterGeometry } from '@/lib/poster/geometry';
-import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { pickTileSource, type MapSources } from '@/lib/map/tileSource';
+import { loadPosterFonts } from '@/lib/map/fonts';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
+import { assemblePoster } from '@/lib/poster/frame';
 import { PAGE_API_GLOBAL, type CartoPageApi, type PosterLoadResult, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
 import { parsePosterConfig, type PosterConfig } from '@/types/poster';
@@ -19,12 +18,13 @@ import { parsePosterConfig, type PosterConfig } from '@/types/poster';
  * Renders one rectangle of a poster at a time for the export worker (see
  * lib/rendering/protocol.ts). The viewport is the tile; the map fills it and
  * is centred on the tile's piece of the poster's map, so tiles of a poster too
- * large for one WebGL canvas line up exactly. Paper, margins and text come
- * from the same overlay functions the editor preview uses, drawn in
- * full-poster coordinates shifted to the tile. The page stays loaded between
- * exports: the worker hands it the next poster with `setPoster`.
+ * large for one WebGL canvas line up exactly. The poster is assembled by
+ * `assemblePoster`, as in the editor preview: the map's view of the piece,
+ * and paper, margins and text in full-poster coordinates shifted to the tile.
+ * The page stays loaded between exports: the worker hands it the next poster
+ * with `setPoster`.
  */
-export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
+export function PosterRenderer({ sources }: { sources: MapSources }) {
   const mapRef = useRef<HTMLDivElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
 
@@ -69,6 +69,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 
     const styleFor = async (poster: PosterConfig) => {
       // The DEM is the deployment's, the same for every poster: registered once per page.
+      const tileSource = pickTileSource(sources, poster.mapSource);
       if (poster.layers.contours && tileSource.dem) contours ??= registerContours(maplibregl, tileSource.dem);
       const contoursTileUrl = poster.layers.contours && contours ? await contours : null;
       return buildMapStyle(poster, { tileSource, baseUrl: window.location.origin, contoursTileUrl });
@@ -133,7 +134,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
         m.jumpTo({ center: view.center, zoom: view.zoom, bearing: view.bearing });
         await settled(m);
         if (styleError) return { ok: false, failedTiles: failed, totalTiles: requested, error: styleError };
-        drawPaperAndText(overlayRef.current!, poster, tile, tileSource.attribution);
+        drawPaperAndText(overlayRef.current!, poster, tile, pickTileSource(sources, poster.mapSource).attribution);
         await nextFrames(2);
         return { ok: true, failedTiles: failed, totalTiles: requested };
       } catch (e) {
@@ -146,7 +147,7 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
       delete window[PAGE_API_GLOBAL];
       map?.remove();
     };
-  }, [tileSource]);
+  }, [sources]);
 
   return (
     <div style={{ position: 'fixed', inset: 0, overflow: 'hidden' }}>
@@ -161,26 +162,19 @@ export function PosterRenderer({ tileSource }: { tileSource: TileSource }) {
 function pieceView(config: PosterConfig, tile: TileRequest) {
   const poster = { width: tile.posterWidth, height: tile.posterHeight };
   const piece = { x: tile.x, y: tile.y, width: window.innerWidth * tile.pixelRatio, height: window.innerHeight * tile.pixelRatio };
-  return mapViewOfPiece(mapViewForOutput(config, poster), piece);
+  return assemblePoster(config, poster, piece).mapView;
 }
 
-/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates. */
+/** Paper outside the map rectangle, then markers, title, border and credits — in full-poster coordinates, shifted to the tile. */
 function drawPaperAndText(canvas: HTMLCanvasElement, config: PosterConfig, tile: TileRequest, attribution: string) {
-  const poster = { width: tile.posterWidth, height: tile.posterHeight };
   canvas.width = Math.round(window.innerWidth * tile.pixelRatio);
   canvas.height = Math.round(window.innerHeight * tile.pixelRatio);
-  const ctx = canvas.getContext('2d')!;
-  ctx.setTransform(1, 0, 0, 1, -tile.x, -tile.y);
-  const { map } = posterGeometry(config, poster);
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(0, 0, poster.width, poster.height);
-  ctx.rect(map.x, map.y, map.width, map.height);
-  ctx.clip('evenodd');
-  drawPosterUnderlay(ctx, config, poster);
-  ctx.restore();
-  drawPosterMarkers(ctx, config, poster);
-  drawPosterOverlay(ctx, config, poster, { attribution });
+  const poster = { width: tile.posterWidth, height: tile.posterHeight };
+  assemblePoster(config, poster).paintFrame(canvas.getContext('2d')!, {
+    origin: { x: tile.x, y: tile.y },
+    attribution,
+    beneathText: (ctx) => drawPosterMarkers(ctx, config, poster),
+  });
 }
 
 /**

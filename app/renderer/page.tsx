@@ -1,5 +1,5 @@
 import { env } from '@/lib/env';
-import { resolveTileSource } from '@/lib/map/tileSource';
+import { probedMapSources } from '@/lib/map/tiles/probe';
 import { PosterRenderer } from './PosterRenderer';
 
 export const dynamic = 'force-dynamic';
@@ -7,8 +7,8 @@ export const dynamic = 'force-dynamic';
 /**
  * The page the export worker loads in headless Chromium. The poster config
  * arrives in the URL fragment (never sent to the server, never in logs); the
- * tile source is this deployment's, exactly as the editor gets it.
+ * tile source is the one the poster stored (`mapSource`), as its preview used it.
  */
-export default function RendererPage() {
-  return <PosterRenderer tileSource={resolveTileSource(env())} />;
+export default async function RendererPage() {
+  return <PosterRenderer sources={await probedMapSources(env())} />;
 }

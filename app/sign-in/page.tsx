@@ -1,9 +1,11 @@
 import { authMode } from '@/lib/auth/tokens';
 import { safeNext } from '@/lib/auth/safeNext';
-import { sendCodeAction, signInWithPasswordAction, verifyCodeAction } from './actions';
 import styles from './sign-in.module.css';
 
 export const dynamic = 'force-dynamic';
+
+// Sign-in answers with a 303 carrying the session cookies (app/api/auth/supabase/route.ts).
+const SUPABASE_FORM = '/api/auth/supabase';
 
 type Query = { next?: string; step?: string; email?: string; error?: string; sent?: string };
 
@@ -36,7 +38,7 @@ function LocalSignIn({ next }: { next: string }) {
 /** Email and password, or a code by email (the same mail carries a link that signs in too). */
 function SupabaseSignIn({ next, query }: { next: string; query: Query }) {
   return (
-    <form className={styles.card} action={signInWithPasswordAction}>
+    <form className={styles.card} method="post" action={SUPABASE_FORM}>
       <h1 className={styles.title}>Sign in to carto-export</h1>
       {query.error && <p className={styles.error} role="alert">{query.error}</p>}
       <label className={styles.label} htmlFor="email">Email</label>
@@ -44,16 +46,16 @@ function SupabaseSignIn({ next, query }: { next: string; query: Query }) {
       <label className={styles.label} htmlFor="password">Password</label>
       <input className={styles.input} id="password" name="password" type="password" autoComplete="current-password" />
       <input type="hidden" name="next" value={next} />
-      <button className={styles.button} type="submit">Sign in</button>
-      <p className={styles.hint}>No password, or forgot it? Leave it empty and we email you a sign-in code and link.</p>
-      <button className={styles.secondary} type="submit" formAction={sendCodeAction} formNoValidate>Email me a sign-in code</button>
+      <button className={styles.button} type="submit" name="intent" value="password">Sign in</button>
+      <p className={styles.hint}>No password, or forgot it? We email you a sign-in code and link.</p>
+      <button className={styles.secondary} type="submit" name="intent" value="send-code" formNoValidate>Email me a sign-in code</button>
     </form>
   );
 }
 
 function CodeSignIn({ next, query }: { next: string; query: Query }) {
   return (
-    <form className={styles.card} action={verifyCodeAction}>
+    <form className={styles.card} method="post" action={SUPABASE_FORM}>
       <h1 className={styles.title}>Check your email</h1>
       {query.error && <p className={styles.error} role="alert">{query.error}</p>}
       {query.sent && <p className={styles.hint} role="status">We sent a sign-in code and link to {query.email}. Enter the code, or open the link on this device.</p>}
@@ -61,8 +63,8 @@ function CodeSignIn({ next, query }: { next: string; query: Query }) {
       <input type="hidden" name="next" value={next} />
       <label className={styles.label} htmlFor="code">Code</label>
       <input className={styles.input} id="code" name="code" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6,10}" required autoFocus placeholder="123456" />
-      <button className={styles.button} type="submit">Sign in</button>
-      <button className={styles.secondary} type="submit" formAction={sendCodeAction} formNoValidate>Send a new code</button>
+      <button className={styles.button} type="submit" name="intent" value="verify-code">Sign in</button>
+      <button className={styles.secondary} type="submit" name="intent" value="send-code" formNoValidate>Send a new code</button>
       <a className={styles.hint} href={`/sign-in?${new URLSearchParams({ next })}`}>Use a password instead</a>
     </form>
   );

@@ -4,7 +4,7 @@ import { PALETTE_ROLES, PALETTES, resolvePalette, type Palette, type PaletteRole
 import { LAYER_TOGGLES, MAP_STYLE_IDS, MAP_STYLES, type LayerToggle } from '@/lib/map/styles';
 import type { TileSource } from '@/lib/map/tileSource';
 import { PRESET_PLACES } from '@/lib/poster/defaults';
-import { POSTER_FONT_IDS, POSTER_FONTS } from '@/lib/poster/fonts';
+import { POSTER_FONT_IDS, POSTER_FONTS } from '@/lib/map/fonts';
 import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { ASPECT_RATIO_IDS, ASPECT_RATIOS, BACKDROPS, BORDERS, FONT_WEIGHTS, SIZE_PRESET_IDS, SIZE_PRESETS, TEXT_POSITIONS } from '@/lib/poster/presets';
 import { usePosterStore } from '@/stores/posterStore';

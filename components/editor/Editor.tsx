@@ -1,15 +1,18 @@
 'use client';
 
-import type { TileSource } from '@/lib/map/tileSource';
+import { pickTileSource, type MapSources } from '@/lib/map/tileSource';
+import { usePosterStore } from '@/stores/posterStore';
 import { ExportPanel } from './ExportPanel';
 import { FormatControls, LayerControls, PlaceControls, StyleControls, TextControls } from './Controls';
+import { MapSourceSwitch } from './MapSourceSwitch';
 import { MarkerControls } from './Markers';
 import { RouteControls } from './Overlays';
 import { PosterPreview } from './PosterPreview';
 import styles from './editor.module.css';
 
 /** The poster editor: controls on the left, the whole poster on the right. */
-export function Editor({ tileSource, exportPanel }: { tileSource: TileSource; exportPanel?: React.ReactNode }) {
+export function Editor({ sources, exportPanel }: { sources: MapSources; exportPanel?: React.ReactNode }) {
+  const tileSource = pickTileSource(sources, usePosterStore((s) => s.config.mapSource));
   return (
     <div className={styles.editor}>
       <aside className={styles.sidebar}>
@@ -23,6 +26,7 @@ export function Editor({ tileSource, exportPanel }: { tileSource: TileSource; ex
         <MarkerControls />
         <RouteControls />
         <FormatControls />
+        <MapSourceSwitch sources={sources} />
         <LayerControls tileSource={tileSource} />
         {exportPanel ?? <ExportPanel />}
       </aside>

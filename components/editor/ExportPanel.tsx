@@ -9,11 +9,12 @@ import { ExportJobStatus } from '@/components/exports/ExportJobStatus';
 import { physicalSize, posterPixelSize } from '@/lib/poster/geometry';
 import { CUSTOM_PAPER, LENGTH_UNITS, outputDimensions, PAPER_SIZE_IDS, PAPER_SIZES, PRINT_DPIS, printLayout, printOptionProblems, PT_PER_MM, type LengthUnit, type PaperSizeId, type PrintDpi, type PrintOptions } from '@/lib/poster/paper';
 import { ORIENTATIONS, SIZE_PRESET_IDS, SIZE_PRESETS, type Orientation } from '@/lib/poster/presets';
-import { isVectorFormat } from '@/lib/rendering/formats';
+import { isVectorFormat } from '@/types/vocabulary';
 import { resumeExportWatching, useExportStore } from '@/stores/exportStore';
 import { usePosterStore } from '@/stores/posterStore';
 import type { ExportFormat } from '@/types/exports';
 import editor from './editor.module.css';
+import { designKey, useExportedDesign } from './ExportPanelDesign';
 import styles from './ExportPanel.module.css';
 
 const FORMATS: { id: ExportFormat; label: string; hint: string }[] = [
@@ -68,7 +69,14 @@ export function ExportPanel() {
   const dims = layout ? outputDimensions(layout, vector) : null;
   const pixels = layout ? outputDimensions(layout, false) : posterPixelSize(posterFormat, size);
   const estimate = { seconds: estimateRenderSeconds(format, pixels), bytes: estimateBytes(format, pixels) };
-  const exportNow = () => void startExport({ poster: usePosterStore.getState().config, format, ...print });
+  const { remember, exported } = useExportedDesign(currentId);
+  // The last export belongs to the design on screen only if it was made from exactly this design.
+  const ofThisDesign = exported !== null && exported.design === designKey(poster);
+  const exportNow = () => {
+    const current = usePosterStore.getState().config;
+    remember(current);
+    void startExport({ poster: current, format, ...print });
+  };
 
   return (
     <section className={`${editor.section} ${styles.panel}`} aria-labelledby="export-heading">
@@ -148,6 +156,16 @@ export function ExportPanel() {
             <label><input type="checkbox" name="crop-marks" checked={cropMarks} onChange={(e) => setCropMarks(e.target.checked)} /> Crop marks</label>
           )}
           {layout && (
+            <div
+              className={styles.paperSheet}
+              aria-hidden
+              // The sheet as cut (trim) inside the bleed, to scale.
+              style={{ aspectRatio: `${layout.trimPt.width + 2 * layout.bleedPt} / ${layout.trimPt.height + 2 * layout.bleedPt}`, padding: `${(100 * layout.bleedPt) / (layout.trimPt.width + 2 * layout.bleedPt)}%` }}
+            >
+              <div className={styles.paperTrim} />
+            </div>
+          )}
+          {layout && (
             <p className={editor.note} data-testid="export-paper">
               {+(layout.trimPt.width / PT_PER_MM).toFixed(1)} × {+(layout.trimPt.height / PT_PER_MM).toFixed(1)} mm
               {layout.bleedPt > 0 ? ` + ${+(layout.bleedPt / PT_PER_MM).toFixed(2)} mm bleed` : ''}
@@ -176,7 +194,15 @@ export function ExportPanel() {
           {startProblem.retryAfterSeconds ? ` You can export again in ${formatDuration(startProblem.retryAfterSeconds)}.` : ''}
         </p>
       )}
-      {currentId && <ExportJobStatus id={currentId} />}
+      {currentId && ofThisDesign && <ExportJobStatus id={currentId} />}
+      {currentId && !ofThisDesign && (
+        <p className={editor.note} data-testid="previous-export">
+          {exported
+            ? `Your last export is of an earlier design: “${exported.title}”, ${exported.style} style, ${exported.place}, ${new Date(exported.at).toLocaleString()}. `
+            : 'Your last export is of an earlier design. '}
+          <Link href={`/exports/${currentId}`}>See it</Link>
+        </p>
+      )}
       <nav className={styles.links} aria-label="Account">
         <Link href="/exports">My exports</Link>
         {session === 'signed-in' && <Link href="/settings">Settings</Link>}

@@ -1,16 +1,17 @@
 'use client';
 
-import { overlaysOf, removeMarker, updateMarker } from '@/lib/overlays/edit';
+import { addMarker, overlaysOf, removeMarker, updateMarker } from '@/lib/overlays/edit';
 import { OVERLAY_LIMITS } from '@/lib/overlays/limits';
 import { usePosterStore } from '@/stores/posterStore';
 import { MARKER_ICONS, type MarkerIcon } from '@/types/overlays';
 import { Section } from './Controls';
+import { PlaceSearch } from './PlaceSearch';
 import { OverlayColorPicker } from './OverlayColorPicker';
 import styles from './editor.module.css';
 
 const ICON_LABELS: Record<MarkerIcon, string> = { pin: 'Pin', heart: 'Heart', star: 'Star', dot: 'Dot', number: 'Number' };
 
-/** The poster's markers: add one by clicking the map, then edit or drag it; the preview draws them. */
+/** The poster's markers: add one by clicking the map or by searching a place, then edit or drag it; the preview draws them. */
 export function MarkerControls() {
   const overlays = usePosterStore((s) => overlaysOf(s.config));
   const picking = usePosterStore((s) => s.pickingMarker);
@@ -22,6 +23,12 @@ export function MarkerControls() {
       <button type="button" className={styles.chip} disabled={full && !picking} aria-pressed={picking} onClick={() => setPicking(!picking)}>
         {picking ? 'Cancel' : 'Add marker'}
       </button>
+      {!full && (
+        <PlaceSearch
+          label="Search a place for a marker"
+          onPick={(place) => setOverlays(addMarker(overlaysOf(usePosterStore.getState().config), place.center, { label: place.name.slice(0, OVERLAY_LIMITS.labelChars) }))}
+        />
+      )}
       <p className={styles.note} data-testid="marker-hint">
         {picking ? 'Click the map where the marker goes.' : full ? `A poster can have ${OVERLAY_LIMITS.markers} markers.` : overlays.markers.length ? 'Drag a marker on the poster to move it.' : 'Pins, hearts, stars or numbers, with a label of your own.'}
       </p>

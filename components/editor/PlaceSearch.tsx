@@ -16,7 +16,7 @@ const KIND_LABEL: Record<PlaceResult['kind'], string> = { city: 'City', region: 
  * waited for. Picking a place frames the map on it and fills the title,
  * subtitle and coordinates, which stay editable.
  */
-export function PlaceSearch() {
+export function PlaceSearch({ onPick, label = 'Search for a place' }: { onPick?: (place: PlaceResult) => void; label?: string } = {}) {
   const id = useId();
   const listId = `${id}-places`;
   const [query, setQuery] = useState('');
@@ -66,8 +66,9 @@ export function PlaceSearch() {
   };
 
   const pick = (place: PlaceResult) => {
-    const format = usePosterStore.getState().config.format;
-    showPlace(fitExtent(place.bbox, format), placeText(place));
+    // A caller with its own use for the place (a marker there) gets it instead of the map moving.
+    if (onPick) onPick(place);
+    else showPlace(fitExtent(place.bbox, usePosterStore.getState().config.format), placeText(place));
     changeQuery('');
     setOpen(false);
   };
@@ -85,6 +86,7 @@ export function PlaceSearch() {
       e.preventDefault();
       pick(results[Math.max(0, active)]!);
     } else if (e.key === 'Escape') {
+      e.preventDefault();
       if (open) setOpen(false);
       else changeQuery('');
     }
@@ -94,9 +96,9 @@ export function PlaceSearch() {
   return (
     <div className={styles.search}>
       <input
-        type="search"
+        type="text"
         role="combobox"
-        aria-label="Search for a place"
+        aria-label={label}
         aria-autocomplete="list"
         aria-expanded={expanded}
         aria-controls={listId}

@@ -2,14 +2,14 @@
 
 import * as maplibregl from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { registerContours } from '@/lib/map/contours';
 import { setAppServedWorker } from '@/lib/map/maplibreWorker';
 import type { TileSource } from '@/lib/map/tileSource';
-import { loadPosterFonts } from '@/lib/poster/fonts';
-import { posterAspect, posterGeometry, REFERENCE_POSTER_WIDTH } from '@/lib/poster/geometry';
-import { drawPosterOverlay, drawPosterUnderlay } from '@/lib/poster/overlay';
+import { loadPosterFonts } from '@/lib/map/fonts';
+import { assemblePoster } from '@/lib/poster/frame';
+import { posterAspect, REFERENCE_POSTER_WIDTH } from '@/lib/poster/geometry';
 import { addMarker, overlaysOf } from '@/lib/overlays/edit';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { usePosterStore } from '@/stores/posterStore';
@@ -27,6 +27,7 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
   const config = usePosterStore((s) => s.config);
   const setPlace = usePosterStore((s) => s.setPlace);
   const frameRef = useRef<HTMLDivElement>(null);
+  const posterRef = useRef<HTMLDivElement>(null);
   const mapRef = useRef<HTMLDivElement>(null);
   const underlayRef = useRef<HTMLCanvasElement>(null);
   const overlayRef = useRef<HTMLCanvasElement>(null);
@@ -51,7 +52,24 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
   const previewHeight = Math.floor(previewWidth / aspect);
   const scale = previewWidth / REFERENCE_POSTER_WIDTH;
   const reference = { width: REFERENCE_POSTER_WIDTH, height: REFERENCE_POSTER_WIDTH / aspect };
-  const mapRect = posterGeometry(config, reference).map;
+  // The map element is the map at the reference size (the export's logical map), scaled down to the preview.
+  const { mapView } = assemblePoster(config, reference);
+
+  // Centred in its frame, the poster can land on half a pixel of the page. The canvases then snap to the pixel
+  // grid one way and the scaled map the other, and the map sat ~1 px off its own frame and text. Shift the
+  // poster onto whole device pixels, and place the map on whole device pixels within it.
+  useLayoutEffect(() => {
+    const poster = posterRef.current;
+    if (!poster || previewWidth <= 0) return;
+    poster.style.translate = '';
+    const dpr = window.devicePixelRatio;
+    const { left, top } = poster.getBoundingClientRect();
+    const dx = (Math.round(left * dpr) - left * dpr) / dpr;
+    const dy = (Math.round(top * dpr) - top * dpr) / dpr;
+    if (dx || dy) poster.style.translate = `${dx}px ${dy}px`;
+  }, [box.width, box.height, previewWidth, previewHeight]);
+  const toDevicePixel = (cssPx: number) => (typeof window === 'undefined' ? cssPx : Math.round(cssPx * window.devicePixelRatio) / window.devicePixelRatio);
+  const mapRect = mapView.rect;
 
   useEffect(() => {
     loadPosterFonts().then(() => setFontsReady(true), (e: unknown) => console.error('poster fonts failed to load', e));
@@ -138,7 +156,7 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
     if (!m || scale <= 0) return;
     m.setPixelRatio(scale * window.devicePixelRatio);
     m.resize();
-  }, [scale, mapRect.width, mapRect.height]);
+  }, [scale, mapView.pixelRatio, mapView.logicalWidth, mapView.logicalHeight]);
 
   // Paper and text, redrawn on every change; the canvas is the whole poster at screen resolution.
   useEffect(() => {
@@ -149,8 +167,11 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
       canvas.width = size.width;
       canvas.height = size.height;
     }
-    drawPosterUnderlay(underlayRef.current!.getContext('2d')!, config, size);
-    if (fontsReady) drawPosterOverlay(overlayRef.current!.getContext('2d')!, config, size, { attribution: tileSource.attribution });
+    assemblePoster(config, size).paintFrame(overlayRef.current!.getContext('2d')!, {
+      under: underlayRef.current!.getContext('2d')!,
+      attribution: tileSource.attribution,
+      text: fontsReady,
+    });
   }, [config, previewWidth, previewHeight, fontsReady, tileSource.attribution]);
 
   // Markers on a canvas of their own between the map and the text, redrawn as the map moves.
@@ -165,12 +186,12 @@ export function PosterPreview({ tileSource }: { tileSource: TileSource }) {
 
   return (
     <div ref={frameRef} className={styles.previewFrame}>
-      <div className={`${styles.poster} ${pickingMarker ? styles.picking : ''}`} style={{ width: previewWidth, height: previewHeight }} data-testid="poster-preview">
+      <div ref={posterRef} className={`${styles.poster} ${pickingMarker ? styles.picking : ''}`} style={{ width: previewWidth, height: previewHeight }} data-testid="poster-preview">
         <canvas ref={underlayRef} className={styles.layer} />
         <div
           ref={mapRef}
           className={styles.map}
-          style={{ left: mapRect.x * scale, top: mapRect.y * scale, width: mapRect.width, height: mapRect.height, transform: `scale(${scale})` }}
+          style={{ left: toDevicePixel(mapRect.x * scale), top: toDevicePixel(mapRect.y * scale), width: mapView.logicalWidth, height: mapView.logicalHeight, transform: `scale(${scale})` }}
         />
         <canvas ref={markersRef} className={`${styles.layer} ${styles.overlay}`} data-testid="poster-markers" />
         <canvas ref={overlayRef} className={`${styles.layer} ${styles.overlay}`} data-testid="poster-overlay" />

@@ -2,13 +2,19 @@ import 'server-only';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
 import { callerFrom } from '@/lib/auth/caller';
+import { AuthUnavailable } from '@/lib/auth/errors';
 import type { JwtClaims } from '@/types/auth';
 
-/** The signed-in user of a page, or null (an invalid or expired session counts as none). */
+/**
+ * The signed-in user of a page, or null (an invalid or expired session counts
+ * as none). Auth being unreachable is not "signed out": sending the person to
+ * sign in again could not help, so that error page is shown instead.
+ */
 export async function pageCaller(): Promise<JwtClaims | null> {
   try {
     return await callerFrom(await headers(), await cookies());
-  } catch {
+  } catch (e) {
+    if (e instanceof AuthUnavailable) throw e;
     return null;
   }
 }

@@ -3,7 +3,9 @@ import { createServerClient, type CookieMethodsServer } from '@supabase/ssr';
 import type { AuthError } from '@supabase/supabase-js';
 import { cookies } from 'next/headers';
 import { NextResponse, type NextRequest } from 'next/server';
+import ws from 'ws';
 import { AuthUnavailable } from '@/lib/auth/errors';
+import { authMode } from '@/lib/auth/tokens';
 import { appUrl, env, supabaseKeys } from '@/lib/env';
 
 /**
@@ -22,7 +24,11 @@ export class SignInRefused extends Error {
 
 function client(cookieMethods: CookieMethodsServer) {
   const e = env();
-  return createServerClient(e.SUPABASE_URL!, supabaseKeys(e).publishable!, { cookies: cookieMethods });
+  return createServerClient(e.SUPABASE_URL!, supabaseKeys(e).publishable!, {
+    cookies: cookieMethods,
+    // supabase-js ≥ 2.55 throws at createClient on Node 20 without a WebSocket implementation, even with realtime unused.
+    realtime: { transport: ws as unknown as typeof WebSocket },
+  });
 }
 
 /** For server actions and route handlers, which may write the response's cookies. */
@@ -74,6 +80,8 @@ export async function verifySignInCode(email: string, code: string): Promise<voi
 
 /** The link from the mail: `token_hash` + `type` (Supabase's SSR email template) or a PKCE `code` (its default redirect). */
 export async function confirmSignInLink(query: URLSearchParams): Promise<void> {
+  // Without Supabase Auth (the embedded default) there is no client to make: an old or hand-typed link was a 500.
+  if (authMode() !== 'supabase') throw new SignInRefused('Sign-in links work only with Supabase Auth, which this app does not use: sign in on this page instead.');
   const supabase = await clientForThisRequest();
   const tokenHash = query.get('token_hash');
   const code = query.get('code');

@@ -1,6 +1,6 @@
 import 'server-only';
 import { layoutLabel, outputDimensions, printLayout, PT_PER_MM } from '@/lib/poster/paper';
-import { isVectorFormat } from '@/lib/rendering/formats';
+import { isVectorFormat } from '@/types/vocabulary';
 import type { ApiExport } from '@/types/api';
 import type { ExportJob } from '@/types/exports';
 import { estimateRenderSeconds } from '@/lib/exports/estimate';

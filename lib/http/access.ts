@@ -22,14 +22,19 @@ export const ACCESS = {
   'GET /api/auth/session': ['none', 'session'],
   'POST /api/auth/sign-in': ['none'],
   'POST /api/auth/sign-out': ['none'],
+  // The production sign-in form (Supabase Auth): the password or the emailed code is the credential.
+  'POST /api/auth/supabase': ['none'],
   'GET /api/cron/cleanup-exports': ['cronSecret'],
   'GET /api/cron/process-exports': ['cronSecret'],
   // The signed URL (HMAC, expiring) is the credential.
   'GET /api/files/[...path]': ['none'],
   'GET /api/health': ['none'],
   'GET /api/metrics': ['metricsSecret'],
+  'GET /api/places': ['none'],
   'GET /api/tiles': ['none'],
+  'OPTIONS /api/tiles': ['none'],
   'GET /api/tiles/[z]/[x]/[y]': ['none'],
+  'OPTIONS /api/tiles/[z]/[x]/[y]': ['none'],
   'GET /api/v1/exports': ['session', 'apiKey'],
   'POST /api/v1/exports': ['session', 'apiKey'],
   'POST /api/v1/exports/batch': ['session', 'apiKey'],
@@ -44,6 +49,8 @@ export const ACCESS = {
   'DELETE /api/v1/keys/[id]': ['session'],
   'GET /api/v1/webhook-secret': ['session'],
   'POST /api/v1/webhook-secret/rotate': ['session'],
+  // Supabase Auth's sign-in link: the one-time token in its query is the credential.
+  'GET /auth/confirm': ['none'],
   'GET /fonts/[file]': ['none'],
   'GET /maplibre/[file]': ['none'],
 } as const satisfies Record<string, readonly CallerKind[]>;

@@ -1,7 +1,7 @@
 import type { ExpressionSpecification, LayerSpecification, SourceSpecification, StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
 import type { PosterConfig } from '@/types/poster';
-import { FONT_ROUTE, fontFileName, mapFontName } from '@/lib/poster/fonts';
-import type { PosterFontId } from '@/lib/poster/fonts';
+import { FONT_ROUTE, fontFileName, mapFontName } from '@/lib/map/fonts';
+import type { PosterFontId } from '@/lib/map/fonts';
 import { withOverlayLayers } from '@/lib/overlays/layers';
 import { applyPalette, type LayerRoles } from './applyPalette';
 import { CONTOUR_LEVEL_KEY, CONTOUR_SOURCE_LAYER } from './contours';
@@ -41,7 +41,7 @@ export function buildBaseStyle(styleId: MapStyleId, font: PosterFontId, options:
     [SOURCE]:
       tileSource.kind === 'offline'
         ? { type: 'vector', tiles: [baseUrl + tileSource.tilesPath], maxzoom: tileSource.maxzoom, attribution: tileSource.attribution }
-        : { type: 'vector', url: tileSource.tilejsonUrl, attribution: tileSource.attribution },
+        : { type: 'vector', url: tileSource.kind === 'file' ? baseUrl + tileSource.tilejsonPath : tileSource.tilejsonUrl, attribution: tileSource.attribution },
   };
   if (options.contoursTileUrl) sources.contours = { type: 'vector', tiles: [options.contoursTileUrl], maxzoom: 15 };
 
@@ -110,6 +110,13 @@ function layers(recipe: StyleRecipe, labelFont: string, contours: boolean): Laye
       id: 'landuse-green', type: 'fill', ...src, 'source-layer': 'landuse',
       filter: classFilter(['cemetery', 'grass', 'recreation_ground', 'pitch', 'playground']),
       paint: { 'fill-color': '#000', 'fill-opacity': recipe.greenOpacity * 0.7 },
+      ...roles({ 'fill-color': 'park' }, 'parks'),
+    },
+    {
+      // OpenMapTiles puts a town's parks and gardens in landcover (class grass), national parks in `park`.
+      id: 'landcover-park', type: 'fill', ...src, 'source-layer': 'landcover',
+      filter: ['match', ['get', 'subclass'], ['park', 'garden', 'village_green', 'recreation_ground', 'golf_course'], true, false],
+      paint: { 'fill-color': '#000', 'fill-opacity': recipe.greenOpacity },
       ...roles({ 'fill-color': 'park' }, 'parks'),
     },
     {
@@ -218,8 +225,14 @@ function layers(recipe: StyleRecipe, labelFont: string, contours: boolean): Laye
   out.push(
     {
       id: 'boundary-country', type: 'line', ...src, 'source-layer': 'boundary',
-      filter: ['==', ['get', 'admin_level'], 2],
+      filter: ['all', ['==', ['get', 'admin_level'], 2], ['!=', ['get', 'maritime'], 1]],
       paint: { 'line-color': '#000', 'line-opacity': 0.45, 'line-width': byZoom([[2, 0.5], [8, 1.5], [14, 3]]), 'line-dasharray': [4, 2] },
+      ...roles({ 'line-color': 'ink' }),
+    },
+    {
+      id: 'boundary-state', type: 'line', ...src, 'source-layer': 'boundary', minzoom: 3,
+      filter: ['all', ['==', ['get', 'admin_level'], 4], ['!=', ['get', 'maritime'], 1]],
+      paint: { 'line-color': '#000', 'line-opacity': 0.3, 'line-width': byZoom([[3, 0.3], [8, 0.8], [14, 1.5]]), 'line-dasharray': [2, 2] },
       ...roles({ 'line-color': 'ink' }),
     },
     {

@@ -1,5 +1,5 @@
 import { resolvePalette } from '@/lib/map/palettes';
-import { canvasFontFamily } from '@/lib/poster/fonts';
+import { canvasFontFamily } from '@/lib/map/fonts';
 import { mapViewForOutput, type PixelSize } from '@/lib/poster/geometry';
 import type { PosterCanvasContext } from '@/lib/poster/overlay';
 import type { PosterConfig, PosterPlace } from '@/types/poster';

@@ -1,12 +1,12 @@
 import 'server-only';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { FONT_FILES } from './fonts';
+import { FONT_FILES } from '@/lib/map/fonts';
 
 export class FontNotFoundError extends Error {
   readonly code = 'not_found';
   constructor(file: string) {
-    super(`No poster font file named ${file}; see POSTER_FONTS in lib/poster/fonts.ts.`);
+    super(`No poster font file named ${file}; see POSTER_FONTS in lib/map/fonts.ts.`);
   }
 }
 

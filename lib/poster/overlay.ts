@@ -1,7 +1,7 @@
 import type { PosterConfig } from '@/types/poster';
 import { resolvePalette } from '@/lib/map/palettes';
 import { attributionText, NATURAL_EARTH_ATTRIBUTION } from '@/lib/map/attribution';
-import { canvasFontFamily } from './fonts';
+import { canvasFontFamily } from '@/lib/map/fonts';
 import { posterGeometry, type PixelSize, type Rect } from './geometry';
 
 /**

@@ -31,6 +31,7 @@ export const WORKER_FAILURES: Record<string, { message: string; retryable: boole
   page_render_failed: { retryable: true, message: 'The map could not be drawn. Try again; if it keeps failing, try another map style.' },
   invalid_output: { retryable: true, message: 'The finished file came out wrong. Try again.' },
   invalid_poster: { retryable: false, message: 'This poster design cannot be exported as it was saved. Open it in the editor, check it and export again.' },
+  vector_unsupported: { retryable: false, message: 'This map has layers a vector file cannot draw yet (hillshade, raster or icon layers). Export PNG, JPEG or PDF instead.' },
   invalid_render_request: { retryable: false, message: 'This size or format cannot be rendered. Choose another and export again.' },
   internal: { retryable: true, message: 'Something went wrong on our side. Try again in a moment.' },
 };

@@ -1,6 +1,6 @@
-import { VECTOR_FORMATS, type OutputFormat, type VectorFormat } from '@/types/vocabulary';
+import { isVectorFormat, VECTOR_FORMATS, type OutputFormat, type VectorFormat } from '@/types/vocabulary';
 
-export { VECTOR_FORMATS };
+export { isVectorFormat, VECTOR_FORMATS };
 export type { OutputFormat, VectorFormat };
 
 /** Output formats of an export (ids in types/vocabulary.ts), with what storage and downloads need to know about each. */
@@ -11,7 +11,5 @@ export const OUTPUT_FORMATS = {
   svg: { ext: 'svg', contentType: 'image/svg+xml' },
   'vector-pdf': { ext: 'pdf', contentType: 'application/pdf' },
 } as const satisfies Record<OutputFormat, { ext: string; contentType: string }>;
-
-export const isVectorFormat = (format: string): format is VectorFormat => (VECTOR_FORMATS as readonly string[]).includes(format);
 
 export const THUMBNAIL = { longEdge: 400, ext: 'webp', contentType: 'image/webp' } as const;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
+import { MAX_EXPORT_REQUEST_BYTES } from '@/lib/overlays/limits';
 import { appCall, makeCallers, type Callers } from './appCallers';
 import { routeFiles, sampleUrl, type RouteFile } from '../support/routeFiles';
 
@@ -67,7 +68,7 @@ const bodies = fc.oneof(
   { arbitrary: fc.record({ name: jsonish, email: fc.oneof(text, text.map((t) => `${t}@${FUZZ_EMAIL_DOMAIN}`)) }, { requiredKeys: [] }).map((b) => JSON.stringify(b)), weight: 2 },
   { arbitrary: jsonish.map((v) => JSON.stringify(v) ?? ''), weight: 2 },
   { arbitrary: text, weight: 1 },
-  { arbitrary: fc.constant(JSON.stringify({ pad: 'x'.repeat(300 * 1024) })), weight: 1 },
+  { arbitrary: fc.constant(JSON.stringify({ pad: 'x'.repeat(MAX_EXPORT_REQUEST_BYTES) })), weight: 1 },
 );
 
 const contentTypes = fc.constantFrom(undefined, 'application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded',
@@ -85,7 +86,7 @@ const segment = fc.oneof(fc.uuid(), fc.integer({ min: -5, max: 40000 }).map(Stri
   .map((s) => encodeURIComponent(s.isWellFormed() ? s : s.toWellFormed()))
   .filter((s) => s !== '' && s !== '.' && s !== '..');
 
-const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('cursor', 'status', 'limit', 'thumbnail', 'sig', 'expires', 'name'), text), fc.oneof(text, fc.integer().map(String))), { maxLength: 4 })
+const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('cursor', 'status', 'limit', 'thumbnail', 'sig', 'expires', 'name', 'token_hash', 'code', 'type', 'next', 'q', 'source'), text), fc.oneof(text, fc.integer().map(String))), { maxLength: 4 })
   .map((pairs) => {
     const q = new URLSearchParams(pairs.map(([k, v]) => [k.toWellFormed(), v.toWellFormed()])).toString();
     return q ? `?${q}` : '';

@@ -112,6 +112,7 @@ export async function startAuthStandIn(databaseUrl: string, options: { accessTok
       return json(200, { keys: published.map((k) => k.publicJwk) });
     }
     if (!req.headers.apikey) return fail(401, 'no_api_key', 'No API key found in request');
+    if (req.method === 'GET' && path === '/settings') return json(200, { external: { email: true }, disable_signup: false, mailer_autoconfirm: false });
     if (req.method === 'POST' && path === '/token') {
       const grant = u.searchParams.get('grant_type');
       if (grant === 'password') {

@@ -45,7 +45,7 @@ beforeAll(async () => {
   [app, browser] = await Promise.all([
     startTestApp(
       { ...process.env, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SUPABASE_URL: auth.url, SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_stand-in', LOG_LEVEL: 'warn' },
-      path.join(inject('testDataRoot'), `${name}.log`),
+      process.env.SIGN_IN_APP_LOG ?? path.join(inject('testDataRoot'), `${name}.log`),
       { distDir: '.next-test-supabase', warmUpRoutes: [...DEV_WARM_UP_ROUTES, '/sign-in', '/exports', '/api/auth/session'] },
     ),
     chromium.launch({ executablePath: await sparticuz.executablePath(), args: [...sparticuz.args, '--disable-background-networking'], headless: true }),
@@ -70,9 +70,14 @@ async function newPage(): Promise<{ page: Page; context: BrowserContext }> {
 }
 
 const session = async (page: Page) => (await page.request.get(`${app.url}/api/auth/session`)).json() as Promise<{ signedIn: boolean; email?: string }>;
-const authCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => /^sb-.+-auth-token/.test(c.name));
+const authCookies = async (context: BrowserContext) => (await context.cookies()).filter((c) => /^sb-.+-auth-token(\.\d+)?$/.test(c.name));
+/** The session cookie as the browser holds it once it has taken the response's Set-Cookie (a moment after the URL changes). */
+const heldSession = async (context: BrowserContext, other = '') => {
+  await expect.poll(async () => (await authCookies(context)).map((c) => c.value).join(), { timeout: 10_000 }).not.toBe(other);
+  return (await authCookies(context)).map((c) => c.value).join();
+};
 
-describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
+describe('signing in through Supabase Auth', { timeout: 900_000 }, () => {
   it('with email and password: exports a poster, downloads it, signs out', async () => {
     const email = `ada-${randomUUID()}@example.test`;
     await auth.createUser(email, 'correct horse battery');
@@ -83,11 +88,11 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
     await page.getByLabel('Email').fill(email);
     await page.getByLabel('Password').fill('wrong');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/do not match an account/);
+    await expect.poll(() => page.locator('form [role="alert"]').innerText(), { timeout: 60_000 }).toMatch(/do not match an account/);
 
     await page.getByLabel('Password').fill('correct horse battery');
     await Promise.all([page.waitForURL(`${app.url}/`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-    expect(await authCookies(context)).not.toHaveLength(0);
+    await heldSession(context);
     expect(await session(page)).toEqual({ signedIn: true, email });
 
     await page.locator('label:has(input[name="export-format"][value="png"])').click();
@@ -95,7 +100,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
     await page.getByRole('button', { name: 'Export PNG' }).click();
     const job = page.locator('[data-testid="export-job"]');
     await job.waitFor({ timeout: 60_000 });
-    await expect.poll(() => job.getAttribute('data-status'), { timeout: 300_000, interval: 500 }).toMatch(/succeeded|failed|cancelled/);
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 480_000, interval: 500 }).toMatch(/succeeded|failed|cancelled/);
     expect(await job.getAttribute('data-status')).toBe('succeeded');
     expect(await page.getByTestId('export-stage').innerText()).not.toMatch(/uploading/i);
 
@@ -110,7 +115,7 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
   it('with a code by email; a wrong code says so', async () => {
     const email = `code-${randomUUID()}@example.test`;
-    const { page } = await newPage();
+    const { page, context } = await newPage();
     await page.goto(`${app.url}/sign-in?next=/exports`, { timeout: 180_000 });
     await page.getByLabel('Email').fill(email);
     await page.getByRole('button', { name: 'Email me a sign-in code' }).click();
@@ -118,10 +123,11 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
 
     await page.getByLabel('Code').fill('000000' === auth.outbox(email)!.code ? '111111' : '000000');
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-    await expect.poll(() => page.getByRole('alert').innerText(), { timeout: 60_000 }).toMatch(/wrong or has expired/);
+    await expect.poll(() => page.locator('form [role="alert"]').innerText(), { timeout: 60_000 }).toMatch(/wrong or has expired/);
 
     await page.getByLabel('Code').fill(auth.outbox(email)!.code);
     await Promise.all([page.waitForURL(`${app.url}/exports`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
+    await heldSession(context);
     expect(await session(page)).toEqual({ signedIn: true, email });
   });
 
@@ -149,11 +155,12 @@ describe('signing in through Supabase Auth', { timeout: 600_000 }, () => {
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill('a long session');
       await Promise.all([page.waitForURL(`${app.url}/exports`, { timeout: 180_000 }), page.getByRole('button', { name: 'Sign in', exact: true }).click()]);
-      const before = (await authCookies(context)).map((c) => c.value).join();
+      const before = await heldSession(context);
       const refreshes = auth.refreshes();
       expect(await session(page)).toEqual({ signedIn: true, email });
       expect(auth.refreshes()).toBeGreaterThan(refreshes);
-      expect((await authCookies(context)).map((c) => c.value).join()).not.toBe(before);
+      await heldSession(context, before); // the refreshed session replaced the old one in the browser
+      expect(await session(page)).toEqual({ signedIn: true, email });
     } finally {
       auth.setAccessTokenSeconds(3600);
     }

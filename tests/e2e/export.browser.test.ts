@@ -111,6 +111,13 @@ describe('exporting a poster, end to end', { timeout: 900_000 }, () => {
     // The history lists it, with its title, size and the download counted.
     const href = await page.getByRole('link', { name: 'Details' }).getAttribute('href');
     exportId = href!.split('/').pop()!;
+
+    // After a reload the editor starts from the default design: the panel says what the last file is (title, style, place, time) and offers no download of it.
+    await page.reload({ timeout: 180_000 });
+    const previous = page.getByTestId('previous-export');
+    await expect.poll(() => previous.count(), { timeout: 60_000 }).toBe(1);
+    expect(await previous.innerText()).toContain(TITLE);
+    expect(await page.getByTestId('export-download').count()).toBe(0);
     await page.goto(`${appUrl}/exports`, { timeout: 180_000 });
     const row = page.locator(`[data-export-id="${exportId}"]`);
     await expect.poll(() => row.count()).toBe(1);

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_PACKAGES, NEVER, ROUTES_THAT_RENDER, WORKER_IMPORTERS } from '@/scripts/importRules';
+import { BROWSER_PACKAGES, KNOWN_EXCEPTIONS, NEVER, ROUTES_THAT_RENDER, WORKER_IMPORTERS } from '@/scripts/importRules';
 
 /**
  * Which folder may import which: the rules are the tables of
@@ -106,14 +106,18 @@ describe('the folders tell the pipeline: imports point one way', () => {
 
   it('no folder imports one its rules keep it from (no arrow runs back up)', () => {
     const broken: string[] = [];
+    const excused = new Set<string>();
     for (const [file, { all }] of graph) {
       for (const rule of NEVER.filter((r) => file.startsWith(r.files))) {
         for (const target of all.filter((t) => rule.mayNotImport.some((p) => t.startsWith(p)))) {
-          broken.push(`${file} imports ${target}: ${rule.why}`);
+          if (KNOWN_EXCEPTIONS.some((x) => x.file === file && x.imports === target)) excused.add(`${file} → ${target}`);
+          else broken.push(`${file} imports ${target}: ${rule.why}`);
         }
       }
     }
     expect(broken).toEqual([]);
+    // An exception whose import is gone is out of date: remove it from scripts/importRules.ts.
+    expect(KNOWN_EXCEPTIONS.map((x) => `${x.file} → ${x.imports}`).filter((x) => !excused.has(x))).toEqual([]);
   });
 
   it('only the cron routes, the routes that enqueue and `npm run worker` import lib/worker', () => {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { closeSql, sql } from '@/lib/db/client';
-import { API_ERROR_STATUS, EXPORT_STATUSES, OUTPUT_FORMAT_IDS, SIZE_PRESET_IDS } from '@/types/vocabulary';
+import { exportSizeSchema } from '@/types/exports';
+import { API_ERROR_STATUS, EXPORT_STATUSES, OUTPUT_FORMAT_IDS } from '@/types/vocabulary';
 
 /**
  * SQL cannot import types/vocabulary.ts, so the migrated database repeats
@@ -51,7 +52,8 @@ describe('the database speaks the vocabulary of types/vocabulary.ts', () => {
       const formats = /->>\s*'format'\s+not in\s*\(([^)]*)\)/.exec(f.src)![1]!;
       const sizes = /->>\s*'size'\s+not in\s*\(([^)]*)\)/.exec(f.src)?.[1];
       expect(quoted(formats).sort(), `${f.name}: formats`).toEqual([...OUTPUT_FORMAT_IDS].sort());
-      expect(sizes && quoted(sizes).sort(), `${f.name}: sizes`).toEqual([...SIZE_PRESET_IDS].sort());
+      // Screen presets, paper sizes and custom: every size the API takes.
+      expect(sizes && quoted(sizes).sort(), `${f.name}: sizes`).toEqual([...exportSizeSchema.options].sort());
     }
   });
 

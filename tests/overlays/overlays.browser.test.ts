@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import zlib from 'node:zlib';
+import { PDFDocument, PDFName, PDFNumber, PDFRawStream } from 'pdf-lib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,7 +10,8 @@ import { gpxTrack, loop, THREE_RIVERS, xmlBomb } from './fixture';
  * A personal poster in real Chromium against the shared test app: a person
  * uploads a GPX track, adds two labelled markers (one dragged into place),
  * exports PNG and PDF, and the exported pixels show the route and the
- * markers where the preview shows them.
+ * markers where the preview shows them; a third marker comes from place search. OVERLAY_TEST_OUT=<folder> keeps the
+ * preview and the exported PNG for a look.
  */
 const appUrl = inject('appUrl');
 const ROUTE = '#ff00ff';
@@ -96,14 +98,15 @@ function expectSameSpot(exported: Spot, preview: Spot, what: string): void {
   for (const side of ['left', 'top', 'right', 'bottom'] as const) expect(Math.abs(exported.box[side] - preview.box[side]), `${what}: ${side} edge`).toBeLessThan(0.015);
 }
 
-/** The page image of a PDF written by lib/rendering/pdf.ts: PNG data (FlateDecode, PNG predictors) wrapped back into a PNG. */
-function pdfPageImage(pdf: Buffer): Buffer {
-  const text = pdf.toString('latin1');
-  const head = text.match(/\/Subtype \/Image \/Width (\d+) \/Height (\d+) ([^]*?)\/Length (\d+) >>\nstream\n/);
-  if (!head) throw new Error('no image in the PDF');
-  const start = head.index! + head[0].length;
-  const stream = pdf.subarray(start, start + Number(head[4]));
-  if (head[3]!.includes('/DCTDecode')) return stream; // a JPEG as it is
+/** The page image of a PDF written by lib/rendering/pdf.ts (read with pdf-lib): PNG data (FlateDecode, PNG predictors) wrapped back into a PNG, or a JPEG as it is. */
+async function pdfPageImage(pdf: Buffer): Promise<Buffer> {
+  const doc = await PDFDocument.load(pdf);
+  const image = doc.context.enumerateIndirectObjects().map(([, o]) => o).find((o): o is PDFRawStream => o instanceof PDFRawStream && o.dict.get(PDFName.of('Subtype')) === PDFName.of('Image'));
+  if (!image) throw new Error('no image in the PDF');
+  const width = (image.dict.get(PDFName.of('Width')) as PDFNumber).asNumber();
+  const height = (image.dict.get(PDFName.of('Height')) as PDFNumber).asNumber();
+  const stream = Buffer.from(image.contents);
+  if (image.dict.get(PDFName.of('Filter')) === PDFName.of('DCTDecode')) return stream;
   const chunk = (type: string, body: Buffer) => {
     const len = Buffer.alloc(4);
     len.writeUInt32BE(body.length);
@@ -113,9 +116,9 @@ function pdfPageImage(pdf: Buffer): Buffer {
     return Buffer.concat([len, typed, crc]);
   };
   const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(Number(head[1]), 0);
-  ihdr.writeUInt32BE(Number(head[2]), 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, as the dictionary says (/Colors 3 /BitsPerComponent 8)
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, as the image dictionary says
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', stream), chunk('IEND', Buffer.alloc(0))]);
 }
 
@@ -175,6 +178,7 @@ describe('a personal poster: a route and two markers, exported', { timeout: 900_
       await page.getByLabel(`Marker ${i + 1} icon`).selectOption(i === 0 ? 'pin' : 'star');
       await page.getByLabel(`Marker ${i + 1} colour`, { exact: true }).selectOption('custom');
       await page.getByLabel(`Marker ${i + 1} custom colour`).fill(color);
+      await page.getByLabel(`Marker ${i + 1} size`).fill('0.05');
     }
     expect(await page.getByTestId('marker-row').count()).toBe(2);
 
@@ -188,14 +192,17 @@ describe('a personal poster: a route and two markers, exported', { timeout: 900_
     expect(Number(await page.getByLabel('Marker 2 longitude').inputValue())).toBeGreaterThan(lngBefore);
 
     await mapSettled();
-    const shown = await rgb(await preview.screenshot({ type: 'png' }));
+    const shot = await preview.screenshot({ type: 'png' });
+    if (process.env.OVERLAY_TEST_OUT) await writeFile(`${process.env.OVERLAY_TEST_OUT}/preview.png`, shot);
+    const shown = await rgb(shot);
     const inPreview = { route: spotOf(shown, ROUTE), home: spotOf(shown, HOME), finish: spotOf(shown, FINISH) };
-    for (const [what, spot] of Object.entries(inPreview)) expect(spot.share, `${what} in the preview`).toBeGreaterThan(what === 'route' ? 0.002 : 0.0003);
+    for (const [what, spot] of Object.entries(inPreview)) expect(spot.share, `${what} in the preview`).toBeGreaterThan(what === 'route' ? 0.002 : 0.0002);
     // The preview shows them where they were put: the home pin's tip at the click, the dragged star lower right of its click.
     expect(inPreview.home.box.bottom).toBeCloseTo(0.3, 1);
     expect(inPreview.finish.x).toBeGreaterThan(0.62);
 
     const png = await exportAndDownload('png', null);
+    if (process.env.OVERLAY_TEST_OUT) await writeFile(`${process.env.OVERLAY_TEST_OUT}/export.png`, png.file);
     const exported = await rgb(png.file);
     expect(exported.width).toBeGreaterThan(shown.width * 1.5);
     for (const [what, hex] of [['route', ROUTE], ['home marker', HOME], ['finish marker', FINISH]] as const) {
@@ -204,9 +211,18 @@ describe('a personal poster: a route and two markers, exported', { timeout: 900_
 
     const pdf = await exportAndDownload('pdf', png.href);
     expect(pdf.file.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    const page1 = await rgb(pdfPageImage(pdf.file));
+    const page1 = await rgb(await pdfPageImage(pdf.file));
     for (const [what, hex] of [['route', ROUTE], ['home marker', HOME], ['finish marker', FINISH]] as const) {
       expectSameSpot(spotOf(page1, hex), inPreview[what === 'route' ? 'route' : what === 'home marker' ? 'home' : 'finish'], `PDF ${what}`);
     }
+
+    // A marker from place search: picked from the list, it lands on the place, named after it.
+    const search = page.getByLabel('Search a place for a marker');
+    await search.fill('Vienna');
+    await page.locator('[role="option"]', { hasText: 'Vienna' }).first().waitFor();
+    await search.press('Enter');
+    await expect.poll(() => page.getByTestId('marker-row').count()).toBe(3);
+    expect(await page.getByLabel('Marker 3 label').inputValue()).toBe('Vienna');
+    expect(Number(await page.getByLabel('Marker 3 longitude').inputValue())).toBeCloseTo(16.37, 1);
   });
 });

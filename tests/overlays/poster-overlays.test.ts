@@ -8,6 +8,7 @@ import { buildMapStyle } from '@/lib/map/buildStyle';
 import { PALETTE_ROLES, PALETTES } from '@/lib/map/palettes';
 import { resolveTileSource } from '@/lib/map/tileSource';
 import { MAX_EXPORT_REQUEST_BYTES, MAX_STORED_REQUEST_BYTES, OVERLAY_LIMITS } from '@/lib/overlays/limits';
+import { fitPlaceToRoutes } from '@/lib/overlays/fit';
 import { lngLatAt, posterPoint } from '@/lib/overlays/project';
 import { DEFAULT_POSTER } from '@/lib/poster/defaults';
 import { mapViewForOutput, mapViewOfPiece, posterPixelSize } from '@/lib/poster/geometry';
@@ -179,6 +180,34 @@ describe('where a marker lands on the poster', () => {
     const view = mapViewForOutput(config, { width: 1000, height: 1500 });
     const p = posterPoint(view, -179.9, -17);
     expect(p.x - (view.rect.x + view.rect.width / 2)).toBeCloseTo((0.2 / 360) * 512 * 2 ** 8, 3);
+  });
+});
+
+describe('fit the map to my routes', () => {
+  it('puts every point of the routes inside the map, at any rotation and format, filling it on one side', () => {
+    fc.assert(
+      fc.property(fc.array(arbTrack(30), { minLength: 1, maxLength: 3 }), fc.double({ min: -180, max: 180, noNaN: true }), fc.constantFrom('2:3', '1:1', '16:9' as const), (lines, bearing, aspect) => {
+        const lngs = lines.flat().map(([lng]) => lng);
+        fc.pre(Math.max(...lngs) - Math.min(...lngs) < 180); // a route around the world has no one way to fit
+        const base = { ...DEFAULT_POSTER, format: { ...DEFAULT_POSTER.format, aspect, orientation: aspect === '16:9' ? 'landscape' as const : 'portrait' as const }, place: { ...DEFAULT_POSTER.place, bearing } };
+        const routes = [parsePosterConfig({ ...base, overlays: { routes: [{ data: { type: 'FeatureCollection', features: lines.map((coordinates) => ({ type: 'Feature', geometry: { type: 'LineString', coordinates } })) } }] } }).overlays!.routes[0]!];
+        const place = fitPlaceToRoutes(base, routes)!;
+        fc.pre(place.zoom > 0 && place.zoom < 16); // a few metres are shown at street level, and zoom 0 is as far out as a map goes
+        const view = mapViewForOutput({ ...base, place }, posterPixelSize(base.format, 'small'));
+        const points = lines.flat().map(([lng, lat]) => posterPoint(view, lng, lat));
+        const { x, y, width, height } = view.rect;
+        for (const p of points) {
+          expect(p.x).toBeGreaterThanOrEqual(x - 1);
+          expect(p.x).toBeLessThanOrEqual(x + width + 1);
+          expect(p.y).toBeGreaterThanOrEqual(y - 1);
+          expect(p.y).toBeLessThanOrEqual(y + height + 1);
+        }
+        const spanX = Math.max(...points.map((p) => p.x)) - Math.min(...points.map((p) => p.x));
+        const spanY = Math.max(...points.map((p) => p.y)) - Math.min(...points.map((p) => p.y));
+        expect(Math.max(spanX / width, spanY / height)).toBeGreaterThan(0.7);
+      }),
+      { numRuns: 100 },
+    );
   });
 });
 

@@ -56,7 +56,8 @@ describe('a print export, from queue to stored file', { timeout: 240_000 }, () =
     const [tx0, ty0, tx1, ty1] = page.getObject().get('TrimBox').asJS() as number[];
     const [bx0, , bx1] = page.getObject().get('BleedBox').asJS() as number[];
     expect([((tx1 - tx0) * 25.4) / 72, ((ty1 - ty0) * 25.4) / 72].map((v) => Math.round(v))).toEqual([148, 210]);
-    expect(((bx1 - bx0) * 25.4) / 72).toBeCloseTo(154, 1);
+    // The image is whole pixels: 18 px at 150 DPI is 3.05 mm a side.
+    expect(((bx1 - bx0) * 25.4) / 72).toBeCloseTo(148 + 2 * ((18 / 150) * 25.4), 1);
     const pixmap = page.toPixmap(mupdf.Matrix.identity, mupdf.ColorSpace.DeviceRGB, false, true);
     const { data, info } = await sharp(Buffer.from(pixmap.asPNG())).removeAlpha().raw().toBuffer({ resolveWithObject: true });
     const paper = resolvePalette(DEFAULT_POSTER).paper;

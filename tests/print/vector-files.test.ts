@@ -19,6 +19,7 @@ import { renderVectorPoster } from '@/lib/rendering/vector/renderVectorPoster';
 import type { RenderedPoster } from '@/lib/rendering/renderPoster';
 import type { PosterConfig } from '@/types/poster';
 import { rasterizeSvg } from './fixture/compare';
+import { overlayPoster } from './fixture/overlayPoster';
 import { startTileServer } from './fixture/tileServer';
 
 /**
@@ -69,6 +70,19 @@ describe('an SVG export', { timeout: 60_000 }, () => {
     expect(stats.channels[0].stdev).toBeGreaterThan(10);
     expect(svgFile).toMatchObject({ contentType: 'image/svg+xml', ext: 'svg', width: 612, height: 859, failedTiles: 0 });
     expect(svgFile.bytes).toBeLessThan(3_000_000);
+  });
+});
+
+describe('personal routes and markers', { timeout: 60_000 }, () => {
+  it('are drawn in the vector file too: the route as a stroked path with its casing and dots, markers and their labels', async () => {
+    const p = overlayPoster();
+    const result = await renderVectorPoster({ poster: p, format: 'svg', layout: printLayout({ size: 'a4' }, p.format), baseUrl: tiles.origin, tileSource });
+    made.push(result);
+    const svg = await fs.readFile(result.file, 'utf8');
+    expect(svg).toMatch(/<g id="overlay-route-0-line"[^>]*>\s*<path d="M[^"]+" fill="none" stroke="#d7263d"/);
+    expect(svg).toMatch(/<g id="overlay-route-0-casing"/);
+    expect(svg).toMatch(/<g id="circle/);
+    expect(svg).toMatch(/<title>Home<\/title>/);
   });
 });
 

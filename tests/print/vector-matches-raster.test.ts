@@ -12,6 +12,7 @@ import { buildScene, renderVectorPoster } from '@/lib/rendering/vector/renderVec
 import { sceneToSvg } from '@/lib/rendering/vector/svg';
 import type { MapStyleId } from '@/lib/map/styles';
 import type { PosterConfig } from '@/types/poster';
+import { overlayPoster } from './fixture/overlayPoster';
 import { meanDifference, rasterizeSvg, rgbaToRgb, rgbOf } from './fixture/compare';
 
 /**
@@ -21,11 +22,12 @@ import { meanDifference, rasterizeSvg, rgbaToRgb, rgbOf } from './fixture/compar
  * use the app's own tile route and /renderer, as exports do.
  *
  * Measured here (A5 at 150 DPI, 874 × 1240 px; mean |Δ| per channel, 0–255;
- * printed by this test on every run): minimal with labels 1.72, midnight
- * (blurred roads) 1.48, blueprint 1.50, watercolor (water halo) 1.41, Great
- * Lakes (world preset, vintage) 1.03, topographic with contours 0.97; the
- * vector PDF drawn by mupdf 2.58. Two different styles of the same place
- * differ by far more (the control below), so the bound means something.
+ * printed by this test on every run): minimal with labels 1.69, midnight
+ * (blurred roads) 1.46, blueprint 1.48, watercolor (water halo) 1.39, Great
+ * Lakes (world preset, vintage) 1.21, topographic with contours 0.99, a
+ * personal route with markers 0.82; the vector PDF drawn by mupdf 2.42. Two
+ * styles of the same place differ by 219 (the control below), so the bound
+ * of 6 means something.
  */
 const app = inject('appUrl');
 const tileSource = resolveTileSource({ DEM_URL: inject('demUrl'), DEM_ENCODING: 'terrarium' });
@@ -73,6 +75,7 @@ const CASES: [string, PosterConfig][] = [
   ['watercolor (water halo)', poster('watercolor')],
   ['a world preset (Great Lakes, Natural Earth)', poster('vintage', { place: { ...greatLakes.place, center: { ...greatLakes.place.center } } })],
   ['topographic with contours', poster('topographic', { layers: { ...DEFAULT_POSTER.layers, contours: true } })],
+  ['personal route and markers', overlayPoster()],
 ];
 /** Mean |Δ| allowed per channel: anti-aliasing, label placement and blur approximations stay below it. */
 const MAX_MEAN_DIFFERENCE = 6;

@@ -132,6 +132,7 @@ const internalCases: [string, (tx: Tx) => Promise<readonly unknown[]>][] = [
   ['export_metric_bucket', (tx) => tx`select public.export_metric_bucket('{1}', 1)`],
   ['count_export_attempt_end', (tx) => tx`select public.count_export_attempt_end()`],
   ['notify_export_queued', (tx) => tx`select public.notify_export_queued()`],
+  ['export_jobs_done_stage', (tx) => tx`select public.export_jobs_done_stage()`],
 ];
 
 describe('row-level security and grants', () => {

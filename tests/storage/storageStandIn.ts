@@ -56,6 +56,12 @@ export async function startStorageStandIn(options: { keys: string[]; buckets?: B
     const json = (value: unknown, status = 200) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     const fail = (error: { statusCode: string }) => json(error, Number(error.statusCode) >= 500 ? Number(error.statusCode) : 400);
     if (failures && failures.count-- > 0) return json(failures.body, failures.status);
+    const signed = /^\/storage\/v1\/object\/sign\/(.+)$/.exec(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
+    if (req.method === 'GET' && signed) {
+      // A signed URL needs no key: its token is the credential.
+      const object = objects.get(signed[1]);
+      return object ? res.writeHead(200, { 'content-type': object.contentType }).end(object.body) : fail(STORAGE_ERRORS.objectNotFound);
+    }
     const key = String(req.headers.apikey ?? '');
     if (!options.keys.includes(key) || req.headers.authorization !== `Bearer ${key}`) return fail(STORAGE_ERRORS.policy);
 

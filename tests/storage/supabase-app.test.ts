@@ -3,6 +3,9 @@ import { closeSql } from '@/lib/db/client';
 import { getExport, requestExport } from '@/lib/exports/queue';
 import { claimJobs, completeJob, failJob, heartbeat } from '@/lib/exports/workerQueue';
 import { presentExport } from '@/lib/exports/present';
+import { applyQueueSettings } from '@/lib/exports/settings';
+import { BucketMissingError, StorageRejectedError, StorageUnavailableError } from '@/lib/storage';
+import { classify } from '@/lib/worker/processJob';
 import { GET as files } from '@/app/api/files/[...path]/route';
 import { createUser, posterRequest } from '../queue/helpers';
 
@@ -32,5 +35,29 @@ describe('a finished export', () => {
     await failJob(b.id, byId.get(b.id)!.leaseToken, 'storage_rejected', 'refused', false);
     expect(presentExport(await getExport(user, a.id))).toMatchObject({ status: 'succeeded', stage: 'done' });
     expect(presentExport(await getExport(user, b.id))).toMatchObject({ status: 'failed', stage: 'uploading' });
+  });
+});
+
+describe('an export whose file Storage refuses', () => {
+  it.each([
+    ['a type the bucket does not allow', () => new StorageRejectedError('Supabase Storage refused u/j.thumb.webp: the bucket "exports" does not accept image/webp')],
+    ['a missing bucket', () => new BucketMissingError('exports')],
+  ])('fails at once on %s, with its code and message, after one attempt', async (_, refusal) => {
+    await applyQueueSettings({ maxAttempts: 3 });
+    const user = await createUser();
+    const { job } = await requestExport(user, posterRequest());
+    const [claimed] = await claimJobs('w', 1, 60);
+    const { code, message, retryable } = classify(refusal(), false);
+    const row = await failJob(claimed.id, claimed.leaseToken, code, message, retryable);
+    expect(row).toMatchObject({ id: job.id, status: 'failed', attempts: 1, errorCode: refusal().code });
+    expect(presentExport(await getExport(user, job.id)).error?.message).toBe(refusal().message);
+  });
+
+  it('goes back to the queue when Storage is only failing for now', async () => {
+    const user = await createUser();
+    const { job } = await requestExport(user, posterRequest());
+    const [claimed] = await claimJobs('w', 1, 60);
+    const { code, message, retryable } = classify(new StorageUnavailableError('Supabase Storage is unreachable or failing (HTTP 503)'), false);
+    expect(await failJob(claimed.id, claimed.leaseToken, code, message, retryable)).toMatchObject({ id: job.id, status: 'queued', errorCode: 'storage_unavailable' });
   });
 });

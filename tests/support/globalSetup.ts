@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
+import { EmbeddedPostgresError, freePort, startEmbeddedPostgres } from '@/lib/db/embedded';
 import { migrate } from '@/lib/db/migrate';
 import { startTestApp } from './appServer';
 import { startSyntheticDemServer } from './syntheticDem';
@@ -24,7 +24,11 @@ export default async function setup(project: TestProject) {
   chmodSync(root, 0o755); // mkdtemp makes 0700, which the postgres user cannot enter
   const port = await freePort();
   const password = 'test-only';
-  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port, password, database: 'postgres', ephemeral: true });
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(root, 'pg'), port, password, database: 'postgres', ephemeral: true }).catch((e: unknown) => {
+    // It says what to do in one sentence; a stack trace would bury it.
+    if (e instanceof EmbeddedPostgresError) e.stack = e.message;
+    throw e;
+  });
   const adminUrl = pg.url;
 
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
@@ -49,7 +53,8 @@ export default async function setup(project: TestProject) {
   mkdirSync(appDataDir, { recursive: true });
   const dem = await startSyntheticDemServer();
   // TEST_APP=0 skips the shared app server, for a quick targeted run of tests that make no HTTP call to it.
-  const app = process.env.TEST_APP === '0' ? { url: 'http://127.0.0.1:9', stop: async () => {} } : await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, path.join(root, 'app.log'));
+  // Tests stay offline: no online planet unless a test names a stand-in (tests/map/map-sources.test.ts).
+  const app = process.env.TEST_APP === '0' ? { url: 'http://127.0.0.1:9', stop: async () => {} } : await startTestApp({ ...process.env, ...secrets, DATABASE_URL: appDatabaseUrl, DATA_DIR: appDataDir, DEM_URL: dem.urlTemplate, DEM_ENCODING: 'terrarium', ONLINE_TILEJSON_URL: process.env.ONLINE_TILEJSON_URL ?? 'off', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, path.join(root, 'app.log'));
 
   project.provide('pgAdminUrl', adminUrl);
   project.provide('testDataRoot', root);

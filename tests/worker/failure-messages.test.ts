@@ -38,7 +38,6 @@ describe('what a failed export says', () => {
     ['a tile outage', new TileOutageError(40, 50), 'tiles_unavailable', true],
     ['a browser crash', new BrowserCrashedError('Chromium could not be launched: spawn /tmp/x ENOENT'), 'browser_crashed', true],
     ['a page error naming its URL', new PageRenderError('The renderer page answered HTTP 500 for http://app/renderer?poster=eyJ…'), 'page_render_failed', true],
-    ['storage down', new StorageUnavailableError('connect ECONNREFUSED 10.0.0.1:443'), 'storage_unavailable', true],
     ['an invalid poster', new InvalidPosterError([{ path: 'style', message: 'unknown' }]), 'invalid_poster', false],
     ['an error of no known kind', Object.assign(new Error('at Object.<anonymous> (/srv/app/lib/x.ts:1:1) http://secret'), { code: 'weird_thing' }), 'internal', true],
   ])('%s: its code, the short message, whether it is retried', (_what, error, code, retryable) => {
@@ -47,8 +46,10 @@ describe('what a failed export says', () => {
     expect(failure.message).not.toMatch(/https?:|\/tmp|\/srv|ECONNREFUSED/);
   });
 
-  it('a storage error not in the table keeps its own code, message and retryable', () => {
+  it('a storage error keeps its own message, which names the cause, and its own retryable', () => {
     const rejected = new StorageRejectedError('The file is larger than the bucket allows; choose a smaller size.');
     expect(classify(rejected, false)).toEqual({ code: 'storage_rejected', message: rejected.message, retryable: false });
+    const down = new StorageUnavailableError('The storage service did not answer; the export will be tried again.');
+    expect(classify(down, false)).toEqual({ code: 'storage_unavailable', message: down.message, retryable: true });
   });
 });

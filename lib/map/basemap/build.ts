@@ -10,9 +10,9 @@ import { osmExtractFeatures } from './osmExtract';
  * (`osmExtract.ts`). The result is one feature list per schema layer, each
  * feature carrying the first zoom it shows at; `tiles.ts` cuts it into tiles.
  */
-// v2: Natural Earth's own ocean polygons (cut at the antimeridian) replace a hand-made ocean that flooded continents;
+// v2–v4: Natural Earth's own ocean polygons (cut at the antimeridian) replace a hand-made ocean that flooded continents;
 // lakes, rivers, states, places, peaks, airports; the full schema's layers and fields.
-export const BASEMAP_VERSION = 2;
+export const BASEMAP_VERSION = 4;
 export const BASEMAP_LAYERS = OPENMAPTILES_LAYER_IDS;
 export type BasemapData = { version: number; layers: LayerFeatures };
 

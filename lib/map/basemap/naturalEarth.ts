@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import type { FeatureCollection, Geometry, MultiPolygon, Polygon, Position } from 'geojson';
+import type { Feature, FeatureCollection, Geometry, MultiPolygon, Point, Polygon, Position } from 'geojson';
 import { MIN_ZOOM_KEY, type LayerFeatures } from './features';
 
 /**
@@ -27,7 +27,7 @@ export async function loadNaturalEarth(file = path.join(process.cwd(), NATURAL_E
 export const NATURAL_EARTH_SOURCES = [
   'ne_50m_ocean', 'ne_50m_lakes', 'ne_50m_rivers_lake_centerlines_scale_rank', 'ne_50m_glaciated_areas',
   'ne_50m_admin_0_boundary_lines_land', 'ne_50m_admin_0_boundary_lines_maritime_indicator', 'ne_50m_admin_0_boundary_lines_disputed_areas',
-  'ne_50m_admin_1_states_provinces_lines', 'ne_50m_admin_0_countries', 'ne_10m_admin_1_label_points', 'ne_10m_populated_places_simple',
+  'ne_50m_admin_1_states_provinces_lines', 'ne_50m_admin_1_states_provinces', 'ne_50m_admin_0_countries', 'ne_10m_admin_1_label_points', 'ne_10m_populated_places_simple',
   'ne_50m_geography_marine_polys', 'ne_50m_geography_regions_elevation_points', 'ne_10m_airports', 'ne_10m_parks_and_protected_lands_area',
 ] as const;
 type SourceName = (typeof NATURAL_EARTH_SOURCES)[number];
@@ -86,11 +86,29 @@ export async function deriveNaturalEarth(dir: string): Promise<LayerFeatures> {
     places.push({ rank, pop: num(p.POP_EST, 0), minzoom: 0, props: { class: 'country', rank, ...iso, ...names(p.NAME) }, geometry: labelPoint(f.geometry) });
   }
   const STATE_COUNTRIES = new Set(['US', 'AU', 'BR', 'MX', 'IN', 'NG', 'DE', 'AT', 'MY', 'VE', 'SS', 'SD', 'MM']);
+  // One label per state. Natural Earth's 50m states (US, Canada, Australia, Brazil) carry a label position; its 10m
+  // label points elsewhere come one per island of a state, so of those the point nearest the state's middle is kept.
+  const stateLabel = (name: unknown, sr: number, iso: unknown, geometry: Geometry) =>
+    places.push({ rank: sr, pop: 0, minzoom: Math.max(3, sr + 1), props: { class: STATE_COUNTRIES.has(String(iso)) ? 'state' : 'province', rank: Math.max(1, sr - 1), ...names(name) }, geometry });
+  const labelled = new Set<string>();
+  for (const f of await read('ne_50m_admin_1_states_provinces')) {
+    const p = f.properties ?? {};
+    labelled.add(`${p.admin}/${p.name}`);
+    stateLabel(p.name, Math.min(6, num(p.labelrank, 4)), p.iso_a2, { type: 'Point', coordinates: [num(p.longitude, 0), num(p.latitude, 0)] });
+  }
+  const pointsByState = new Map<string, Feature[]>();
   for (const f of await read('ne_10m_admin_1_label_points')) {
     const p = f.properties ?? {};
-    const sr = num(p.scalerank, 11);
-    if (sr > 6 || !p.name) continue;
-    places.push({ rank: sr, pop: 0, minzoom: Math.max(3, sr + 1), props: { class: STATE_COUNTRIES.has(String(p.iso_a2)) ? 'state' : 'province', rank: Math.max(1, sr - 1), ...names(p.name) }, geometry: f.geometry });
+    const key = `${p.admin}/${p.name}`;
+    if (num(p.scalerank, 11) > 6 || !p.name || labelled.has(key)) continue;
+    pointsByState.set(key, [...(pointsByState.get(key) ?? []), f]);
+  }
+  for (const points of pointsByState.values()) {
+    const coords = points.map((f) => (f.geometry as Point).coordinates);
+    const mid = [coords.reduce((a, c) => a + c[0]!, 0) / coords.length, coords.reduce((a, c) => a + c[1]!, 0) / coords.length];
+    const nearest = points.reduce((best, f) => (distance((f.geometry as Point).coordinates, mid) < distance((best.geometry as Point).coordinates, mid) ? f : best));
+    const p = nearest.properties ?? {};
+    stateLabel(p.name, num(p.scalerank, 6), p.iso_a2, nearest.geometry);
   }
   for (const f of await read('ne_10m_populated_places_simple')) {
     const p = f.properties ?? {};
@@ -157,6 +175,10 @@ export function labelPoint(geometry: Geometry): Geometry {
     }
   }
   return { type: 'Point', coordinates: [Math.round(best[0]! * 1e4) / 1e4, Math.round(best[1]! * 1e4) / 1e4] };
+}
+
+function distance(a: Position, b: Position): number {
+  return Math.hypot(a[0]! - b[0]!, a[1]! - b[1]!);
 }
 
 function ringArea(ring: Position[]): number {

@@ -1,6 +1,6 @@
 import 'server-only';
 import fontkit from '@pdf-lib/fontkit';
-import { fontFileName, POSTER_FONT_IDS, type PosterFontId } from '@/lib/poster/fonts';
+import { fontFileName, POSTER_FONT_IDS, type PosterFontId } from '@/lib/map/fonts';
 import { posterFontFile } from '@/lib/poster/fontFiles';
 import { FONT_WEIGHTS, type FontWeight } from '@/lib/poster/presets';
 import type { FontRef } from './scene';
@@ -39,9 +39,24 @@ export interface PlacedGlyph {
   advance: number;
 }
 
+const runs = new WeakMap<Font, Map<string, ReturnType<Font['layout']>>>();
+
+/** fontkit's shaping is the slow part of placing labels (the same name is measured many times): kept per font and text. */
+function shaped(font: Font, text: string) {
+  let byText = runs.get(font);
+  if (!byText) runs.set(font, (byText = new Map()));
+  let run = byText.get(text);
+  if (!run) {
+    if (byText.size > 20_000) byText.clear();
+    run = font.layout(text);
+    byText.set(text, run);
+  }
+  return run;
+}
+
 /** Glyphs of a run with kerning (as Canvas lays it out) plus letter spacing after each character. */
 export function layoutRun(font: Font, text: string, size: number, spacing: number): { glyphs: PlacedGlyph[]; width: number } {
-  const run = font.layout(text);
+  const run = shaped(font, text);
   const scale = size / font.unitsPerEm;
   const glyphs: PlacedGlyph[] = [];
   let x = 0;

@@ -6,7 +6,7 @@ import { RenderError } from '../errors';
 import { bounds, clipLine, clipRing, joinCutLines, overlaps, simplify, type LinePiece } from './geometry';
 import { placeLabels, type LabelCandidate } from './labels';
 import { type Colour, type Point, type Rect, type SceneItem, type Stroke } from './scene';
-import type { LoadedTile, TileSet } from './tiles';
+import { GEOJSON_LAYER, type LoadedTile, type TileSet } from './tiles';
 
 /**
  * The map of a poster as scene items, drawn from vector tiles by the style
@@ -34,7 +34,7 @@ const WORLD_TILE = 512;
 type Evaluated = { evaluate: (globals: { zoom: number }, feature?: unknown) => unknown; kind: string };
 
 /** Layers drawn as paths or text; anything else is named in the refusal. */
-const VECTOR_LAYER_TYPES = new Set(['background', 'fill', 'line', 'symbol']);
+const VECTOR_LAYER_TYPES = new Set(['background', 'fill', 'line', 'circle', 'symbol']);
 
 export function unsupportedLayers(style: StyleSpecification): string[] {
   return style.layers
@@ -85,7 +85,7 @@ export async function drawMapLayers(
       continue;
     }
     const source = (layer as { source: string }).source;
-    const sourceLayer = (layer as { 'source-layer'?: string })['source-layer'];
+    const sourceLayer = (layer as { 'source-layer'?: string })['source-layer'] ?? (style.sources[source]?.type === 'geojson' ? GEOJSON_LAYER : undefined);
     if (!sourceLayer) continue;
     const filter = layer.filter ? featureFilter(layer.filter, `layers.${layer.id}.filter`) : undefined;
     const groups = new Map<string, { fill?: Colour; stroke?: Stroke; rings: Point[][]; pieces: LinePiece[] }>();
@@ -115,6 +115,8 @@ export async function drawMapLayers(
             if (feature.type === 3 && line.length > 2) line.push(line[0]);
             for (const piece of clipLine(line, 0, tileLayer.extent)) group.pieces.push({ ...piece, points: piece.points.map(toScene) });
           }
+        } else if (layer.type === 'circle') {
+          items.push(...circlesOf(layer.id, paint, globals, subject, feature.loadGeometry(), toScene, tileLayer.extent, frame));
         } else if (layer.type === 'symbol') {
           const candidate = await labelCandidate(layer, layout, paint, globals, subject, feature, toScene, tileLayer.extent, frame, fontFor, style.layers.indexOf(layer));
           if (candidate) labels.push(candidate);
@@ -138,6 +140,28 @@ export async function drawMapLayers(
   // Labels last, as MapLibre draws them over every other layer; road names follow whole roads, not tile pieces.
   items.push(...placeLabels(mergeLineLabels(labels), frame));
   return { items, failedTiles, totalTiles };
+}
+
+/**
+ * Circles (route waypoints and end dots) as MapLibre draws them: a disc of
+ * `circle-radius` with its stroke outside it, both in logical px scaled to
+ * the print. A point in a tile's buffer belongs to the neighbouring tile.
+ */
+function circlesOf(name: string, paint: Record<string, Evaluated>, globals: { zoom: number }, subject: unknown, geometry: { x: number; y: number }[][], toScene: (p: Point) => Point, extent: number, frame: MapFrame): SceneItem[] {
+  const r = frame.view.pixelRatio;
+  const radius = (evaluate<number>(paint['circle-radius'], globals, subject) ?? 5) * r;
+  const strokeWidth = (evaluate<number>(paint['circle-stroke-width'], globals, subject) ?? 0) * r;
+  const fill = colourOf(paint['circle-color'], paint['circle-opacity'], globals, subject);
+  const ring = colourOf(paint['circle-stroke-color'], paint['circle-stroke-opacity'], globals, subject);
+  const items: SceneItem[] = [];
+  for (const p of geometry.flat()) {
+    if (p.x < 0 || p.x >= extent || p.y < 0 || p.y >= extent) continue;
+    const [cx, cy] = toScene([p.x, p.y]);
+    const disc = (rad: number) => ({ points: Array.from({ length: 64 }, (_, i) => [cx + rad * Math.cos((i * Math.PI) / 32), cy + rad * Math.sin((i * Math.PI) / 32)] as Point), closed: true });
+    if (strokeWidth > 0 && ring.alpha > 0) items.push({ kind: 'path', name, subpaths: [disc(radius + strokeWidth)], fill: ring, clip: frame.area });
+    items.push({ kind: 'path', name, subpaths: [disc(radius)], fill, clip: frame.area });
+  }
+  return items;
 }
 
 function visibleAt(zoom: number) {

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { PosterCanvasContext } from '@/lib/poster/overlay';
 import { layoutRun, verticalMetrics, posterFont } from './fonts';
-import { parseColour, type Colour, type LinearGradient, type Rect, type SceneItem } from './scene';
+import { parseColour, type Colour, type LinearGradient, type Rect, type SceneItem, type Stroke } from './scene';
 
 type Font = Awaited<ReturnType<typeof posterFont>>['font'];
 
@@ -23,7 +23,9 @@ export class OverlayRecorder {
   letterSpacing = '0px';
   textAlign: CanvasTextAlign = 'start';
   textBaseline: CanvasTextBaseline = 'alphabetic';
-  private path: Rect[] = [];
+  lineJoin: CanvasLineJoin = 'miter';
+  lineCap: CanvasLineCap = 'butt';
+  private path: { points: [number, number][]; closed: boolean }[] = [];
   private clipRect: Rect | undefined;
   private stack: Omit<OverlayRecorder, 'items' | 'stack'>[] = [];
 
@@ -47,8 +49,9 @@ export class OverlayRecorder {
   }
 
   save() {
-    const { fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } = this;
-    this.stack.push({ fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, path, clipRect } as never);
+    const { fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, lineJoin, lineCap, clipRect } = this;
+    // The current path is not part of the drawing state: restore() leaves it as it is, as in Canvas.
+    this.stack.push({ fillStyle, strokeStyle, lineWidth, globalAlpha, font, letterSpacing, textAlign, textBaseline, lineJoin, lineCap, clipRect } as never);
   }
 
   restore() {
@@ -60,14 +63,71 @@ export class OverlayRecorder {
   }
 
   rect(x: number, y: number, width: number, height: number) {
-    this.path = [...this.path, { x, y, width, height }];
+    this.path.push({ points: corners(x, y, width, height), closed: true });
+  }
+
+  moveTo(x: number, y: number) {
+    this.path.push({ points: [[x, y]], closed: false });
+  }
+
+  lineTo(x: number, y: number) {
+    if (!this.path.length) this.moveTo(x, y);
+    else this.path[this.path.length - 1].points.push([x, y]);
+  }
+
+  closePath() {
+    const last = this.path[this.path.length - 1];
+    if (last) last.closed = true;
+  }
+
+  /** Flattened finely enough for print: segments of at most 1° or 0.5 scene px. */
+  arc(x: number, y: number, radius: number, start: number, end: number, counterclockwise = false) {
+    let sweep = end - start;
+    if (Math.abs(sweep) >= 2 * Math.PI) sweep = counterclockwise ? -2 * Math.PI : 2 * Math.PI;
+    else if (!counterclockwise && sweep < 0) sweep += 2 * Math.PI;
+    else if (counterclockwise && sweep > 0) sweep -= 2 * Math.PI;
+    const steps = Math.max(8, Math.ceil(Math.min((Math.abs(sweep) * 180) / Math.PI, (Math.abs(sweep) * radius) / 0.5)));
+    for (let i = 0; i <= steps; i++) {
+      const a = start + (sweep * i) / steps;
+      this.lineTo(x + radius * Math.cos(a), y + radius * Math.sin(a));
+    }
+  }
+
+  bezierCurveTo(c1x: number, c1y: number, c2x: number, c2y: number, x: number, y: number) {
+    const [x0, y0] = this.path[this.path.length - 1]?.points.at(-1) ?? [c1x, c1y];
+    const steps = Math.max(8, Math.ceil(Math.hypot(x - x0, y - y0) / 0.5));
+    for (let i = 1; i <= steps; i++) {
+      const t = i / steps;
+      const u = 1 - t;
+      this.lineTo(u * u * u * x0 + 3 * u * u * t * c1x + 3 * u * t * t * c2x + t * t * t * x, u * u * u * y0 + 3 * u * u * t * c1y + 3 * u * t * t * c2y + t * t * t * y);
+    }
+  }
+
+  fill() {
+    const fill = this.fillStyle instanceof RecordedGradient ? this.fillStyle.toGradient(this.globalAlpha) : parseColour(this.fillStyle, this.globalAlpha);
+    this.items.push({ kind: 'path', name: 'overlay', subpaths: this.copyPath(), fill, clip: this.clipRect });
+  }
+
+  stroke() {
+    this.items.push({ kind: 'path', name: 'overlay', subpaths: this.copyPath(), stroke: this.currentStroke(), clip: this.clipRect });
   }
 
   clip() {
-    // The overlay clips to one rectangle (the map); intersect with any clip already set.
-    const rect = this.path[0];
-    if (!rect) return;
+    // The overlay and the markers clip to one rectangle (the map); intersect with any clip already set.
+    const first = this.path[0];
+    if (!first) return;
+    const xs = first.points.map((p) => p[0]);
+    const ys = first.points.map((p) => p[1]);
+    const rect = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
     this.clipRect = this.clipRect ? intersect(this.clipRect, rect) : rect;
+  }
+
+  private copyPath() {
+    return this.path.filter((s) => s.points.length > 1).map((s) => ({ points: s.points.slice(), closed: s.closed }));
+  }
+
+  private currentStroke(): Stroke {
+    return { colour: parseColour(this.strokeStyle, this.globalAlpha), width: this.lineWidth, cap: this.lineCap, join: this.lineJoin };
   }
 
   createLinearGradient(x0: number, y0: number, x1: number, y1: number): RecordedGradient {
@@ -84,7 +144,7 @@ export class OverlayRecorder {
       kind: 'path',
       name: 'border',
       subpaths: [{ points: corners(x, y, width, height), closed: true }],
-      stroke: { colour: parseColour(this.strokeStyle, this.globalAlpha), width: this.lineWidth, cap: 'butt', join: 'miter' },
+      stroke: { ...this.currentStroke(), cap: 'butt' },
       clip: this.clipRect,
     });
   }

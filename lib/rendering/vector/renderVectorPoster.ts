@@ -6,8 +6,9 @@ import sharp from 'sharp';
 import { buildMapStyle } from '@/lib/map/buildStyle';
 import { resolvePalette } from '@/lib/map/palettes';
 import type { TileSource } from '@/lib/map/tileSource';
-import { mapFontName, POSTER_FONTS, type PosterFontId } from '@/lib/poster/fonts';
+import { mapFontName, POSTER_FONTS, type PosterFontId } from '@/lib/map/fonts';
 import { mapViewForOutput, posterGeometry } from '@/lib/poster/geometry';
+import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { drawPosterOverlay } from '@/lib/poster/overlay';
 import type { PrintLayout } from '@/lib/poster/paper';
 import { FONT_WEIGHTS } from '@/lib/poster/presets';
@@ -23,7 +24,7 @@ import { fontKey, OverlayRecorder } from './overlayRecorder';
 import { sceneToPdf } from './pdf';
 import type { Rect, Scene } from './scene';
 import { sceneToSvg } from './svg';
-import { contourTiles, vectorSourceTiles, type TileSet } from './tiles';
+import { contourTiles, geojsonTiles, vectorSourceTiles, type TileSet } from './tiles';
 
 export interface RenderVectorRequest {
   poster: PosterConfig;
@@ -121,6 +122,7 @@ export async function buildScene(request: RenderVectorRequest, onMapLoaded?: () 
   for (const [id, source] of Object.entries(style.sources)) {
     if (id === 'contours' && tileSource.dem) sources[id] = await contourTiles(tileSource.dem);
     else if (source.type === 'vector') sources[id] = await vectorSourceTiles(source);
+    else if (source.type === 'geojson') sources[id] = geojsonTiles(source.data);
   }
   const map = await drawMapLayers(style, { view, area, tolerance: (SIMPLIFY_MM / 25.4) * layout.dpi }, sources, labelFont);
   await onMapLoaded?.();
@@ -131,6 +133,8 @@ export async function buildScene(request: RenderVectorRequest, onMapLoaded?: () 
     fonts.set(fontKey(ref), (await posterFont(ref)).font);
   }
   const recorder = new OverlayRecorder(fonts);
+  // Markers, then title, border and credits, in the renderer's order and by its own drawing code.
+  drawPosterMarkers(recorder.asContext(), poster, trim);
   drawPosterOverlay(recorder.asContext(), poster, trim, { attribution: tileSource.attribution });
 
   const paper = resolvePalette(poster).paper;

@@ -1,7 +1,9 @@
 import 'server-only';
 import { VectorTile } from '@mapbox/vector-tile';
 import { PbfReader } from 'pbf';
+import GeoJSONVT from 'geojson-vt';
 import sharp from 'sharp';
+import { fromGeojsonVt } from 'vt-pbf';
 import type { SourceSpecification } from '@maplibre/maplibre-gl-style-spec';
 import { CONTOUR_ELEVATION_KEY, CONTOUR_LEVEL_KEY, CONTOUR_SOURCE_LAYER, CONTOUR_THRESHOLDS } from '@/lib/map/contours';
 import type { DemSourceConfig } from '@/lib/map/tileSource';
@@ -87,6 +89,26 @@ export async function contourTiles(dem: DemSourceConfig): Promise<TileSet> {
         );
         return new Uint8Array(tile.arrayBuffer);
       }),
+  };
+}
+
+/** The source layer a GeoJSON source's features sit in once cut into tiles (MapLibre's own name). */
+export const GEOJSON_LAYER = '_geojsonTileLayer';
+
+/** A `geojson` source (a poster's routes) cut into tiles as MapLibre cuts it: geojson-vt, 4096 units, maxzoom 18. */
+export function geojsonTiles(data: unknown): TileSet {
+  const maxzoom = 18;
+  const index = new GeoJSONVT(data as ConstructorParameters<typeof GeoJSONVT>[0], { maxZoom: maxzoom, extent: 4096, buffer: 64, tolerance: 0.375 });
+  return {
+    maxzoom,
+    load: async (keys) => ({
+      failed: 0,
+      tiles: keys.map((key) => {
+        const tile = index.getTile(key.z, key.x, key.y);
+        const bytes = tile ? fromGeojsonVt({ [GEOJSON_LAYER]: tile }, { version: 2, extent: 4096 }) : new Uint8Array();
+        return { ...key, tile: new VectorTile(new PbfReader(bytes)) };
+      }),
+    }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { cookies } from 'next/headers';
 import { SESSION_COOKIE } from '@/lib/auth/caller';
+import { safeNext } from '@/lib/auth/safeNext';
 import { signInFormSchema, signInLocally, signInSchema } from '@/lib/auth/localSignIn';
 import { LOCAL_SESSION_SECONDS } from '@/lib/auth/tokens';
 import { BadRequest, errorResponse, parseJsonBody, parseWith } from '@/lib/http/respond';
@@ -35,9 +36,4 @@ async function formFields(request: Request): Promise<FormData> {
   } catch {
     throw new BadRequest('The sign-in form could not be read; send it again.');
   }
-}
-
-/** Only same-site paths, so the sign-in form cannot be used as an open redirect. */
-function safeNext(next: string): string {
-  return next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
