@@ -215,7 +215,7 @@ async function main() {
     for (const scenario of scenarios) {
       await db`delete from public.export_jobs`;
       const workers = await startWorkers(scenario.workers);
-      const stopWorkers = () => workers.forEach((w) => w.exitCode === null && w.kill('SIGTERM'));
+      const stopWorkers = () => workers.forEach((w) => w.exitCode === null && w.signalCode === null && w.kill('SIGTERM'));
       cleanups.push(stopWorkers);
       log(`${scenario.workers} worker(s)${scenario.kill ? ', one killed mid-run' : ''}: posting ${EXPORTS} exports at once (load ${loadavg()}) …`);
       let peakMiB = treeRssMiB();
@@ -243,7 +243,8 @@ async function main() {
       const wallS = (performance.now() - t0) / 1000;
       clearInterval(sampler);
       stopWorkers();
-      await Promise.all(workers.map((w) => (w.exitCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
+      // A SIGKILLed worker has a signalCode and no exitCode: it has already exited.
+      await Promise.all(workers.map((w) => (w.exitCode === null && w.signalCode === null ? new Promise((r) => w.once('exit', r)) : undefined)));
 
       const rows = await db`
         select status, attempts, extract(epoch from created_at) * 1000 as created, extract(epoch from finished_at) * 1000 as finished

@@ -10,7 +10,7 @@ import { pickTileSource, type MapSources } from '@/lib/map/tileSource';
 import { loadPosterFonts } from '@/lib/map/fonts';
 import { drawPosterMarkers } from '@/lib/overlays/markers';
 import { assemblePoster } from '@/lib/poster/frame';
-import { PAGE_API_GLOBAL, type CartoPageApi, type PosterLoadResult, type TilePixels, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
+import { PAGE_API_GLOBAL, type CartoPageApi, type PosterLoadResult, type TileRequest, type TileResult } from '@/lib/rendering/protocol';
 import { decodeRendererConfig } from '@/lib/rendering/rendererUrl';
 import { parsePosterConfig, type PosterConfig } from '@/types/poster';
 
@@ -141,23 +141,7 @@ export function PosterRenderer({ sources }: { sources: MapSources }) {
         return { ok: false, failedTiles: failed, totalTiles: requested, error: (e as Error).message };
       }
     };
-    // One readback canvas for the page's life; CPU-backed, since it is read, not shown.
-    let readback: CanvasRenderingContext2D | undefined;
-    const tilePixels = (): TilePixels => {
-      if (!map) throw new Error('No tile has been drawn yet.');
-      const source = map.getCanvas();
-      const overlay = overlayRef.current!;
-      readback ??= document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
-      const { canvas } = readback;
-      canvas.width = Math.min(source.width, overlay.width);
-      canvas.height = Math.min(source.height, overlay.height);
-      // Both canvases at their own device pixels, as the screen shows them, one over the other.
-      readback.drawImage(source, 0, 0);
-      readback.drawImage(overlay, 0, 0);
-      const { data } = readback.getImageData(0, 0, canvas.width, canvas.height);
-      return { width: canvas.width, height: canvas.height, blob: new Blob([data]) };
-    };
-    const api: CartoPageApi = { renderTile, setPoster, posterKey: () => posterKey, tilePixels };
+    const api: CartoPageApi = { renderTile, setPoster, posterKey: () => posterKey };
     window[PAGE_API_GLOBAL] = api;
     return () => {
       delete window[PAGE_API_GLOBAL];

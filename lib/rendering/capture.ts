@@ -96,24 +96,13 @@ export async function captureTile(
 }
 
 /**
- * The tile's pixels: raw RGBA read from the page's own composite (a Blob
- * streamed over the DevTools protocol) when the page offers `tilePixels`,
- * else a PNG screenshot of the viewport. Measured on a small poster, the
- * screenshot's encode in Chromium and decode here took twice as long as
- * drawing the tile.
+ * The tile's pixels: Chromium's PNG of the composited viewport
+ * (`optimizeForSpeed` picks fast zlib settings). Measured against reading
+ * raw RGBA out of the page (canvas composite, Blob over DevTools IO.read):
+ * no faster on a small poster (4.6 s against 4.4 s at load 13) and 270 MiB
+ * more at the ultra peak, so the screenshot stays (bench/RESULTS.md).
  */
 async function readTile(page: Page, viewport: { width: number; height: number }): Promise<Sharp> {
-  const size = await page.evaluate((name, slot) => {
-    const api = (window as unknown as Record<string, CartoPageApi>)[name];
-    if (!api.tilePixels) return null;
-    const pixels = api.tilePixels();
-    (window as unknown as Record<string, Blob>)[slot] = pixels.blob;
-    return { width: pixels.width, height: pixels.height };
-  }, PAGE_API_GLOBAL, BLOB_SLOT);
-  if (size) {
-    const raw = await readBlob(page, BLOB_SLOT);
-    return sharp(raw, { raw: { width: size.width, height: size.height, channels: 4 }, limitInputPixels: false });
-  }
   const png = await page.screenshot({
     type: 'png',
     optimizeForSpeed: true,
@@ -121,43 +110,6 @@ async function readTile(page: Page, viewport: { width: number; height: number })
     clip: { x: 0, y: 0, width: viewport.width, height: viewport.height },
   });
   return sharp(png, { limitInputPixels: false });
-}
-
-/** Where the page keeps the tile's Blob between the two calls that hand it over. */
-const BLOB_SLOT = '__cartoTileBlob';
-
-/** Chunk of a Blob read per DevTools call: few round trips, messages of a sensible size. */
-const BLOB_CHUNK = 8 * 1024 * 1024;
-
-/**
- * Reads the Blob the page left at `window[slot]` (and forgets it there) into a
- * Buffer over the DevTools protocol: IO.resolveBlob + IO.read, binary chunks
- * sent as base64. Its own session, since objects are per session.
- */
-async function readBlob(page: Page, slot: string): Promise<Buffer> {
-  const session = await page.createCDPSession();
-  try {
-    const { result, exceptionDetails } = await session.send('Runtime.evaluate', {
-      expression: `(() => { const b = window[${JSON.stringify(slot)}]; delete window[${JSON.stringify(slot)}]; return b; })()`,
-    });
-    if (exceptionDetails || !result.objectId) throw new PageRenderError('The renderer page did not hand over the tile\'s pixels.');
-    const { uuid } = await session.send('IO.resolveBlob', { objectId: result.objectId });
-    const stream = `blob:${uuid}`;
-    const chunks: Buffer[] = [];
-    try {
-      for (;;) {
-        const { data, base64Encoded, eof } = await session.send('IO.read', { handle: stream, size: BLOB_CHUNK });
-        chunks.push(Buffer.from(data, base64Encoded ? 'base64' : 'latin1'));
-        if (eof) break;
-      }
-    } finally {
-      await session.send('IO.close', { handle: stream }).catch(() => undefined);
-      await session.send('Runtime.releaseObject', { objectId: result.objectId }).catch(() => undefined);
-    }
-    return Buffer.concat(chunks);
-  } finally {
-    await session.detach().catch(() => undefined);
-  }
 }
 
 /**

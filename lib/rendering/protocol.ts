@@ -22,9 +22,8 @@
  *     font has loaded and the GPU has really drawn (under SwiftShader
  *     MapLibre's `idle` fires too early: force a draw, e.g. a 1×1
  *     `gl.readPixels`);
- *  4. the host reads the tile's pixels (`tilePixels`, or a `page.screenshot`
- *     of the viewport when the page has none) and keeps the `width` ×
- *     `height` px at its top-left corner.
+ *  4. the host captures the viewport with `page.screenshot` and keeps the
+ *     `width` × `height` px at its top-left corner.
  *
  * A WebGL canvas larger than 8192 device px on a side is silently blank here,
  * and MapLibre clamps its canvas to `maxCanvasSize` (default 4096²): the page
@@ -65,22 +64,8 @@ export interface PosterLoadResult {
   error?: string;
 }
 
-/** The last tile's pixels as the page composited them: 8-bit RGBA, row-major from the top-left, `width` × `height`. */
-export interface TilePixels {
-  width: number;
-  height: number;
-  /** A Blob of width × height × 4 bytes; the host reads it over the DevTools protocol (IO.read), no PNG on the way. */
-  blob: Blob;
-}
-
 export interface CartoPageApi {
   renderTile(tile: TileRequest): Promise<TileResult>;
-  /**
-   * The tile just drawn, composited by the page itself (map canvas, then
-   * overlay canvas, at device pixels). Optional: without it the host takes a
-   * screenshot, whose PNG encode in Chromium cost twice the drawing itself.
-   */
-  tilePixels?(): TilePixels;
   /** Replaces the page's poster (a PosterConfig as JSON); `key` names it for `posterKey`. Optional: a one-poster page has none. */
   setPoster?(config: unknown, key: string): Promise<PosterLoadResult>;
   /** The key of the poster last set, or null. */
