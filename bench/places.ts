@@ -15,7 +15,6 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { alternatesOf, nameOf, type Gazetteer } from '@/lib/places/gazetteer';
 import { fold } from '@/lib/places/fold';
 import { loadOrBuildGazetteer } from '@/lib/places/indexCache';
@@ -24,7 +23,8 @@ import { placeIndex, searchPlaces } from '@/lib/places/search';
 const QUERIES = 3000;
 const WARMUP = 300;
 const LIMIT = 10;
-const self = fileURLToPath(import.meta.url);
+// This script's own path, to start it again as a fresh process (tsx runs it as CommonJS: no import.meta).
+const self = path.resolve(process.argv[1]!);
 
 type ColdStart = { ms: number; fromCache: boolean; heapMB: number; arrayBuffersMB: number; rssMB: number };
 
@@ -160,4 +160,7 @@ async function main() {
   console.log(misses.length ? `Missed: ${misses.join(', ')}` : 'All targets met.');
 }
 
-await main();
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
