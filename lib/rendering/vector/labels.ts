@@ -2,7 +2,7 @@ import 'server-only';
 import { joinCutLines, overlaps, type LinePiece } from './geometry';
 import { layoutRun, verticalMetrics, type posterFont } from './fonts';
 import type { Colour, FontRef, Point, Rect, SceneItem } from './scene';
-import type { MapFrame } from './mapLayers';
+import type { MapFrame } from './scene';
 
 /**
  * Map labels placed the way MapLibre places them, simplified: the top

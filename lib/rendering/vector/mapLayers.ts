@@ -1,11 +1,12 @@
 import 'server-only';
 import type { VectorTileFeature } from '@mapbox/vector-tile';
 import { featureFilter, latest, normalizePropertyExpression, type LayerSpecification, type StyleSpecification } from '@maplibre/maplibre-gl-style-spec';
-import type { MapView } from '@/lib/poster/geometry';
 import { RenderError } from '../errors';
 import { bounds, clipLine, clipRing, joinCutLines, overlaps, simplify, type LinePiece } from './geometry';
 import { placeLabels, type LabelCandidate } from './labels';
-import { type Colour, type Point, type Rect, type SceneItem, type Stroke } from './scene';
+import { type Colour, type MapFrame, type Point, type SceneItem, type Stroke } from './scene';
+
+export type { MapFrame };
 import { GEOJSON_LAYER, type LoadedTile, type TileSet } from './tiles';
 
 /**
@@ -20,13 +21,6 @@ export class VectorUnsupportedError extends RenderError {
   readonly retryable = false;
 }
 
-export interface MapFrame {
-  view: MapView;
-  /** Where the map is drawn in scene px: the map rectangle, or more with bleed. */
-  area: Rect;
-  /** Douglas–Peucker tolerance in scene px. */
-  tolerance: number;
-}
 
 /** MapLibre's world is 512 × 2^zoom logical px wide. */
 const WORLD_TILE = 512;

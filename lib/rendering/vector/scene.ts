@@ -1,3 +1,5 @@
+import type { MapView } from '@/lib/poster/geometry';
+
 /**
  * What a vector export draws, in order, independent of the file format: the
  * SVG and PDF writers each turn one scene into their own syntax. Coordinates
@@ -99,4 +101,13 @@ export function parseColour(css: string, alpha = 1): Colour {
     return { hex: `#${[r, g, b].map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`, alpha: a * alpha };
   }
   throw new Error(`Unsupported colour ${css}`);
+}
+
+/** Where a poster's map lands in the scene: its view, the area it fills, and how finely lines are kept. */
+export interface MapFrame {
+  view: MapView;
+  /** Where the map is drawn in scene px: the map rectangle, or more with bleed. */
+  area: Rect;
+  /** Douglas–Peucker tolerance in scene px. */
+  tolerance: number;
 }
