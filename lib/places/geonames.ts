@@ -32,7 +32,8 @@ const NEWLINE = 10;
  * string of its own (a slice of one 60 MB string would keep all of it alive).
  */
 export function* readGeoNamesCities(file = GEONAMES_FILE): Generator<GeoNamesCity> {
-  const buf = readFileSync(file);
+  // next.config.js lists the gazetteer for the routes that read it; a path from cwd would trace the whole project.
+  const buf = readFileSync(/*turbopackIgnore: true*/ file);
   const at = new Int32Array(20);
   let start = 0;
   while (start < buf.length) {

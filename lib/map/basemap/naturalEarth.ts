@@ -20,7 +20,8 @@ import { MIN_ZOOM_KEY, type LayerFeatures } from './features';
 export const NATURAL_EARTH_FILE = path.join('data', 'natural-earth', 'openmaptiles-world.json.gz');
 
 export async function loadNaturalEarth(file = path.join(process.cwd(), NATURAL_EARTH_FILE)): Promise<LayerFeatures> {
-  return JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as LayerFeatures;
+  // The file is listed in next.config.js for the routes that read it; a default path from cwd would trace the whole project.
+  return JSON.parse(gunzipSync(await readFile(/*turbopackIgnore: true*/ file)).toString('utf8')) as LayerFeatures;
 }
 
 /** The Natural Earth files `deriveNaturalEarth` reads, by the name Natural Earth gives them. */
